@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet.Server;
+
+namespace Robot.Protocol.Broker;
+
+public sealed class EmbeddedBrokerOptions
+{
+    /// <summary>Loopback by default: only processes on this machine can connect.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; set; } = 1883;
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+
+    public string? Validate()
+    {
+        if (!IPAddress.TryParse(BindAddress, out _)) return $"BindAddress '{BindAddress}' is not an IP address";
+        if (Port is < 0 or > 65535) return $"Port {Port} is outside 0..65535";
+        if ((Username is null) != (Password is null)) return "set both Username and Password, or neither";
+        return null;
+    }
+}
+
+/// <summary>
+/// The MQTTnet.Server broker the robot or the simulator hosts in-process, so the robot works with
+/// no other software. Any MQTT 3.1.1/5 broker can replace it by pointing the link elsewhere.
+/// </summary>
+public sealed class EmbeddedBroker : IAsyncDisposable
+{
+    private readonly MqttServer _server;
+
+    private EmbeddedBroker(MqttServer server, IPAddress address, int port)
+    {
+        _server = server;
+        Address = address;
+        Port = port;
+    }
+
+    public IPAddress Address { get; }
+    public int Port { get; }
+    public Uri Uri => new($"mqtt://{Address}:{Port}");
+    public MqttServer Server => _server;
+
+    public static async Task<EmbeddedBroker> StartAsync(EmbeddedBrokerOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var problem = options.Validate();
+        if (problem is not null) throw new ArgumentException($"Broker: {problem}", nameof(options));
+        var log = logger ?? NullLogger.Instance;
+        var address = IPAddress.Parse(options.BindAddress);
+        var port = options.Port == 0 ? FreePort(address) : options.Port;
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(address)
+            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+            .WithDefaultEndpointPort(port)
+            .Build();
+        var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        if (options.Username is not null)
+        {
+            server.ValidatingConnectionAsync += e =>
+            {
+                if (e.UserName != options.Username || e.Password != options.Password)
+                {
+                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+                }
+                return Task.CompletedTask;
+            };
+        }
+        await server.StartAsync().ConfigureAwait(false);
+        log.LogInformation("embedded MQTT broker listening on {Address}:{Port}", address, port);
+        return new EmbeddedBroker(server, address, port);
+    }
+
+    /// <summary>Drop one client's connection without a DISCONNECT from it (the will is published).</summary>
+    public Task DropClientAsync(string clientId) =>
+        _server.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = MQTTnet.Protocol.MqttDisconnectReasonCode.UnspecifiedError });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.StopAsync().ConfigureAwait(false);
+        _server.Dispose();
+    }
+
+    public static int FreePort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,156 @@
+using Robot.Protocol.Extensions;
+using Robot.Protocol.Topics;
+using Robot.Protocol.Vda5050;
+
+namespace Robot.Protocol.Codec;
+
+/// <summary>
+/// Range checks the JSON types alone cannot express: lengths, finite numbers, angles, counts.
+/// These are protocol-level sanity limits; the robot applies its own tighter limits from config.
+/// </summary>
+public static class MessageValidator
+{
+    public const int MaxIdLength = 64;
+    public const int MaxTextLength = 512;
+    public const int MaxNodes = 1000;
+    public const int MaxActionsPerElement = 32;
+    public const int MaxActionParameters = 32;
+    /// <summary>Yard coordinates are metres from the map origin; a port yard is a few km at most.</summary>
+    public const double MaxCoordinate = 100_000;
+    public const double MaxLinearSpeed = 5.0;
+    public const double MaxAngularSpeed = 10.0;
+    public const double MaxLiftSpeed = 2.0;
+    public const int MaxTeleopTtlMs = 2000;
+
+    public static ProtocolError? ValidateHeader(Vda5050Message m)
+    {
+        if (m.HeaderId < 0) return Range("headerId", "must be 0 or more");
+        if (!m.Version.StartsWith("2.", StringComparison.Ordinal))
+        {
+            return new ProtocolError(ProtocolErrorCode.WrongVersion, $"version '{Clip(m.Version)}' is not VDA 5050 2.x", "$.version");
+        }
+        return Id(m.Manufacturer, "manufacturer") ?? Id(m.SerialNumber, "serialNumber");
+    }
+
+    public static ProtocolError? Validate(Order o)
+    {
+        var e = ValidateHeader(o) ?? Id(o.OrderId, "orderId");
+        if (e is not null) return e;
+        if (o.OrderUpdateId < 0) return Range("orderUpdateId", "must be 0 or more");
+        if (o.Nodes.Count == 0) return Range("nodes", "an order needs at least one node");
+        if (o.Nodes.Count > MaxNodes) return Range("nodes", $"at most {MaxNodes} nodes");
+        if (o.Edges.Count > MaxNodes) return Range("edges", $"at most {MaxNodes} edges");
+        for (var i = 0; i < o.Nodes.Count; i++)
+        {
+            var n = o.Nodes[i];
+            var at = $"nodes[{i}]";
+            e = Id(n.NodeId, at + ".nodeId") ?? Seq(n.SequenceId, at + ".sequenceId") ?? Actions(n.Actions, at + ".actions");
+            if (e is not null) return e;
+            if (n.NodePosition is { } p)
+            {
+                e = Coord(p.X, at + ".nodePosition.x") ?? Coord(p.Y, at + ".nodePosition.y") ?? Id(p.MapId, at + ".nodePosition.mapId");
+                if (e is not null) return e;
+                if (p.Theta is { } t && !(Math.Abs(t) <= 3.14159265359)) return Range(at + ".nodePosition.theta", "must be within [-pi, pi]");
+                if (p.AllowedDeviationXY is { } d && !(d >= 0 && d <= 1000)) return Range(at + ".nodePosition.allowedDeviationXY", "must be within [0, 1000] m");
+                if (p.AllowedDeviationTheta is { } dt && !(Math.Abs(dt) <= 3.141592654)) return Range(at + ".nodePosition.allowedDeviationTheta", "must be within [-pi, pi]");
+            }
+        }
+        for (var i = 0; i < o.Edges.Count; i++)
+        {
+            var ed = o.Edges[i];
+            var at = $"edges[{i}]";
+            e = Id(ed.EdgeId, at + ".edgeId") ?? Seq(ed.SequenceId, at + ".sequenceId") ?? Id(ed.StartNodeId, at + ".startNodeId")
+                ?? Id(ed.EndNodeId, at + ".endNodeId") ?? Actions(ed.Actions, at + ".actions");
+            if (e is not null) return e;
+            if (ed.MaxSpeed is { } v && !(v > 0 && v <= MaxLinearSpeed)) return Range(at + ".maxSpeed", $"must be within (0, {MaxLinearSpeed}] m/s");
+            if (ed.MaxRotationSpeed is { } w && !(w > 0 && w <= MaxAngularSpeed)) return Range(at + ".maxRotationSpeed", $"must be within (0, {MaxAngularSpeed}] rad/s");
+        }
+        return null;
+    }
+
+    public static ProtocolError? Validate(InstantActions a) =>
+        ValidateHeader(a) ?? (a.Actions.Count == 0 ? Range("actions", "at least one action") : Actions(a.Actions, "actions"));
+
+    public static ProtocolError? Validate(State s) => ValidateHeader(s);
+
+    public static ProtocolError? Validate(TeleopCommand t)
+    {
+        var e = Id(t.CommandId, "commandId") ?? OptionalId(t.OperatorId, "operatorId");
+        if (e is not null) return e;
+        if (t.TtlMs < 1 || t.TtlMs > MaxTeleopTtlMs) return Range("ttlMs", $"must be within [1, {MaxTeleopTtlMs}] ms");
+        if (!Within(t.LinearMps, MaxLinearSpeed)) return Range("linearMps", $"must be within ±{MaxLinearSpeed} m/s");
+        if (!Within(t.AngularRadps, MaxAngularSpeed)) return Range("angularRadps", $"must be within ±{MaxAngularSpeed} rad/s");
+        if (!Within(t.LiftMps, MaxLiftSpeed)) return Range("liftMps", $"must be within ±{MaxLiftSpeed} m/s");
+        return null;
+    }
+
+    public static ProtocolError? Validate(CommandRequest c)
+    {
+        var e = Id(c.CommandId, "commandId") ?? OptionalId(c.OperatorId, "operatorId");
+        if (e is not null) return e;
+        if (!CommandNames.All.Contains(c.Command))
+        {
+            return new ProtocolError(ProtocolErrorCode.UnknownCommand, $"unknown command '{Clip(c.Command)}'; known: {string.Join(", ", CommandNames.All)}", "$.command");
+        }
+        if (c.ExpiresAt <= c.IssuedAt) return Range("expiresAt", "must be after issuedAt");
+        if (c.Command == CommandNames.LiftTo)
+        {
+            if (c.HeightM is not { } h) return new ProtocolError(ProtocolErrorCode.SchemaViolation, "liftTo needs heightM", "$.heightM");
+            if (!(h >= 0 && h <= 20)) return Range("heightM", "must be within [0, 20] m");
+        }
+        return null;
+    }
+
+    public static ProtocolError? Validate(OperatorPresence p) => Id(p.OperatorId, "operatorId");
+
+    private static ProtocolError? Actions(IReadOnlyList<VdaAction> actions, string at)
+    {
+        if (actions.Count > MaxActionsPerElement) return Range(at, $"at most {MaxActionsPerElement} actions");
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var a = actions[i];
+            var e = Id(a.ActionType, $"{at}[{i}].actionType") ?? Id(a.ActionId, $"{at}[{i}].actionId");
+            if (e is not null) return e;
+            if (a.ActionDescription is { Length: > MaxTextLength }) return Range($"{at}[{i}].actionDescription", $"at most {MaxTextLength} characters");
+            if (a.ActionParameters is { } ps)
+            {
+                if (ps.Count > MaxActionParameters) return Range($"{at}[{i}].actionParameters", $"at most {MaxActionParameters} parameters");
+                for (var j = 0; j < ps.Count; j++)
+                {
+                    e = Id(ps[j].Key, $"{at}[{i}].actionParameters[{j}].key");
+                    if (e is not null) return e;
+                    if (ps[j].Value.ValueKind is System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined)
+                    {
+                        return new ProtocolError(ProtocolErrorCode.SchemaViolation, "value must not be null", $"$.{at}[{i}].actionParameters[{j}].value");
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ProtocolError? Id(string value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return new ProtocolError(ProtocolErrorCode.SchemaViolation, "must not be empty", "$." + field);
+        if (value.Length > MaxIdLength) return Range(field, $"at most {MaxIdLength} characters");
+        foreach (var ch in value)
+        {
+            // Ids end up in topics and logs: no MQTT wildcards, separators or control characters.
+            if (char.IsControl(ch) || ch is '+' or '#' or '/') return Range(field, "must not contain control characters, '+', '#' or '/'");
+        }
+        return null;
+    }
+
+    private static ProtocolError? OptionalId(string? value, string field) => value is null ? null : Id(value, field);
+
+    private static ProtocolError? Seq(long value, string field) => value < 0 ? Range(field, "must be 0 or more") : null;
+
+    private static ProtocolError? Coord(double value, string field) =>
+        Within(value, MaxCoordinate) ? null : Range(field, $"must be a finite number within ±{MaxCoordinate} m");
+
+    private static bool Within(double value, double limit) => double.IsFinite(value) && Math.Abs(value) <= limit;
+
+    private static ProtocolError Range(string field, string why) => new(ProtocolErrorCode.ValueOutOfRange, $"{field} {why}", "$." + field);
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}

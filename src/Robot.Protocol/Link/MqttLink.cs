@@ -1,0 +1,328 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Robot.Protocol.Link;
+
+/// <summary>
+/// The MQTT 5 link shared by the host, the remote and the simulator. MQTTnet 5 has no managed
+/// client, so this owns the reconnect loop: connect, resubscribe everything, and on a drop wait
+/// with exponential backoff (on the given TimeProvider) and try again until stopped.
+/// </summary>
+public sealed class MqttLink : IAsyncDisposable
+{
+    private readonly MqttLinkOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly IMqttClient _client;
+    private readonly ConcurrentDictionary<string, int> _subscriptions = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<LinkMessage>> _pendingRequests = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private LinkMessage? _will;
+    private Task? _loop;
+    private int _connectCount;
+
+    public MqttLink(MqttLinkOptions options, TimeProvider time, ILogger? logger = null)
+    {
+        var problem = options.Validate();
+        if (problem is not null) throw new ArgumentException($"Link: {problem}", nameof(options));
+        _options = options;
+        _time = time;
+        _log = logger ?? NullLogger.Instance;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+        ResponseTopic = Topics.TopicScheme.ResponseTopic(options.ClientId);
+    }
+
+    /// <summary>Called for every message on a subscribed topic. Must not throw; exceptions are logged.</summary>
+    public Func<LinkMessage, Task>? MessageReceived { get; set; }
+
+    /// <summary>Raised after every (re)connect, after subscriptions are restored, and on every drop.</summary>
+    public event Action<bool>? ConnectionChanged;
+
+    public bool IsConnected => _client.IsConnected;
+    public string ClientId => _options.ClientId;
+    public Uri BrokerUri => _options.BrokerUri;
+    /// <summary>This link's MQTT 5 response topic for <see cref="RequestAsync"/>.</summary>
+    public string ResponseTopic { get; }
+    /// <summary>How many times the link has connected (1 after the first connect).</summary>
+    public int ConnectCount => Volatile.Read(ref _connectCount);
+
+    /// <summary>Sets the last will, sent by the broker when this link drops without a clean stop.</summary>
+    public void SetWill(LinkMessage will)
+    {
+        if (_loop is not null) throw new InvalidOperationException("set the will before StartAsync");
+        _will = will;
+    }
+
+    /// <summary>Start the connect loop. Completes when the first connection is made or the token ends.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscriptions.TryAdd(ResponseTopic, 1);
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void First(bool up)
+        {
+            if (up) connected.TrySetResult();
+        }
+        ConnectionChanged += First;
+        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        try
+        {
+            await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ConnectionChanged -= First;
+        }
+    }
+
+    /// <summary>Start the loop without waiting for the broker (the host runs and keeps trying).</summary>
+    public void StartInBackground()
+    {
+        _subscriptions.TryAdd(ResponseTopic, 1);
+        _loop ??= Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    public async Task SubscribeAsync(string topicFilter, int qos = 1, CancellationToken cancellationToken = default)
+    {
+        _subscriptions[topicFilter] = qos;
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(topicFilter, (MqttQualityOfServiceLevel)qos).Build(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The reconnect loop resubscribes everything after the next connect.
+                _log.LogDebug(ex, "subscribe {Topic} deferred to reconnect", topicFilter);
+            }
+        }
+    }
+
+    /// <summary>Publish; returns false when the link is down (nothing is queued: callers own their retries).</summary>
+    public async Task<bool> PublishAsync(LinkMessage message, CancellationToken cancellationToken = default)
+    {
+        if (!_client.IsConnected) return false;
+        try
+        {
+            var result = await _client.PublishAsync(Build(message), cancellationToken).ConfigureAwait(false);
+            return result.IsSuccess;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _log.LogDebug(ex, "publish to {Topic} failed", message.Topic);
+            return false;
+        }
+    }
+
+    /// <summary>MQTT 5 request/response: publish with our response topic and a fresh correlation id, await the answer.</summary>
+    public async Task<LinkMessage> RequestAsync(string topic, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var correlation = Guid.NewGuid().ToByteArray();
+        var key = Convert.ToHexString(correlation);
+        var tcs = new TaskCompletionSource<LinkMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingRequests[key] = tcs;
+        try
+        {
+            var sent = await PublishAsync(new LinkMessage(topic, payload, 1) { ResponseTopic = ResponseTopic, CorrelationData = correlation }, cancellationToken).ConfigureAwait(false);
+            if (!sent) throw new MqttLinkException($"not connected to {_options.BrokerUri}");
+            return await tcs.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new MqttLinkException($"no answer on {topic} within {timeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            _pendingRequests.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Clean stop: publish the farewell (for example connection OFFLINE), then disconnect normally so no will is sent.</summary>
+    public async Task StopAsync(LinkMessage? farewell = null, CancellationToken cancellationToken = default)
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _wake.Release();
+        if (_loop is not null)
+        {
+            try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
+        if (_client.IsConnected)
+        {
+            if (farewell is not null) await PublishAsync(farewell, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _log.LogDebug(ex, "disconnect failed");
+            }
+        }
+    }
+
+    /// <summary>Drop the connection as a crash would: the broker publishes the will. For tests and failure drills.</summary>
+    public async Task AbortAsync()
+    {
+        _stop.Cancel();
+        _wake.Release();
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.DisconnectWithWillMessage }).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _log.LogDebug(ex, "abort failed");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var delay = _options.MinReconnectDelay;
+        while (!stop.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    timeout.CancelAfter(_options.ConnectTimeout);
+                    await _client.ConnectAsync(BuildOptions(), timeout.Token).ConfigureAwait(false);
+                    foreach (var (filter, qos) in _subscriptions)
+                    {
+                        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                            .WithTopicFilter(filter, (MqttQualityOfServiceLevel)qos).Build(), stop).ConfigureAwait(false);
+                    }
+                    delay = _options.MinReconnectDelay;
+                    Interlocked.Increment(ref _connectCount);
+                    _log.LogInformation("connected to {Broker} as {ClientId}", _options.BrokerUri, _options.ClientId);
+                    RaiseConnectionChanged(true);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested)
+                {
+                    _log.LogWarning("cannot reach broker {Broker}: {Reason}; retrying in {Delay} ms", _options.BrokerUri, ex.Message, (int)delay.TotalMilliseconds);
+                    try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            // Connected: sleep until a drop wakes us (or a slow periodic check, in case an event was missed).
+            try { await _wake.WaitAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private MqttClientOptions BuildOptions()
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.BrokerUri.Host, _options.Port)
+            .WithClientId(_options.ClientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(_options.ConnectTimeout);
+        if (_options.Username is not null) builder = builder.WithCredentials(_options.Username, _options.Password ?? string.Empty);
+        if (_options.UseTls)
+        {
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (_options.AllowUntrustedCertificates) tls.WithCertificateValidationHandler(_ => true);
+            });
+        }
+        if (_will is { } will)
+        {
+            builder = builder.WithWillTopic(will.Topic).WithWillPayload(will.Payload.ToArray())
+                .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)will.QualityOfService).WithWillRetain(will.Retain);
+        }
+        return builder.Build();
+    }
+
+    private static MqttApplicationMessage Build(LinkMessage message)
+    {
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(message.Topic)
+            .WithPayload(message.Payload.ToArray())
+            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)message.QualityOfService)
+            .WithRetainFlag(message.Retain);
+        if (message.ResponseTopic is not null) builder = builder.WithResponseTopic(message.ResponseTopic);
+        if (!message.CorrelationData.IsEmpty) builder = builder.WithCorrelationData(message.CorrelationData.ToArray());
+        return builder.Build();
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var m = e.ApplicationMessage;
+        var message = new LinkMessage(m.Topic, m.Payload.ToArray(), (int)m.QualityOfServiceLevel, m.Retain)
+        {
+            ResponseTopic = m.ResponseTopic,
+            CorrelationData = m.CorrelationData ?? ReadOnlyMemory<byte>.Empty,
+        };
+        if (m.Topic == ResponseTopic)
+        {
+            if (m.CorrelationData is { Length: > 0 } corr && _pendingRequests.TryGetValue(Convert.ToHexString(corr), out var tcs))
+            {
+                tcs.TrySetResult(message);
+            }
+            return;
+        }
+        var handler = MessageReceived;
+        if (handler is null) return;
+        try
+        {
+            await handler(message).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A handler bug must never take the link down: log it and carry on.
+            _log.LogError(ex, "message handler failed on {Topic}", m.Topic);
+        }
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
+    {
+        if (e.ClientWasConnected)
+        {
+            _log.LogWarning("link to {Broker} lost: {Reason}", _options.BrokerUri, e.Reason);
+            RaiseConnectionChanged(false);
+        }
+        _wake.Release();
+        return Task.CompletedTask;
+    }
+
+    private void RaiseConnectionChanged(bool up)
+    {
+        try
+        {
+            ConnectionChanged?.Invoke(up);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "connection handler failed");
+        }
+    }
+}
+
+public sealed class MqttLinkException(string message) : Exception(message);

@@ -1,0 +1,43 @@
+namespace Robot.Protocol.Link;
+
+/// <summary>How to reach the broker. Bound from config ("Link" section) by the host and the remote.</summary>
+public sealed class MqttLinkOptions
+{
+    /// <summary>mqtt://host:port, or mqtts://host:port for TLS.</summary>
+    public Uri BrokerUri { get; set; } = new("mqtt://127.0.0.1:1883");
+    public string ClientId { get; set; } = "robot-" + Guid.NewGuid().ToString("N")[..8];
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    /// <summary>Only for test brokers with self-signed certificates. Never on a real port network.</summary>
+    public bool AllowUntrustedCertificates { get; set; }
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool UseTls => BrokerUri.Scheme is "mqtts" or "ssl" or "tls";
+
+    /// <summary>Returns the first thing wrong with these options, or null.</summary>
+    public string? Validate()
+    {
+        if (BrokerUri.Scheme is not ("mqtt" or "tcp" or "mqtts" or "ssl" or "tls"))
+            return $"BrokerUri scheme '{BrokerUri.Scheme}' is not mqtt:// or mqtts://";
+        if (string.IsNullOrWhiteSpace(BrokerUri.Host)) return "BrokerUri has no host";
+        if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 64) return "ClientId must be 1 to 64 characters";
+        if (Password is not null && Username is null) return "Password is set but Username is not";
+        if (KeepAlive < TimeSpan.FromSeconds(1)) return "KeepAlive must be at least 1 s";
+        if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay) return "reconnect delays must be positive and Max >= Min";
+        return null;
+    }
+
+    public int Port => BrokerUri.IsDefaultPort || BrokerUri.Port <= 0 ? (UseTls ? 8883 : 1883) : BrokerUri.Port;
+}
+
+/// <summary>One MQTT message as the link sends or receives it.</summary>
+public sealed record LinkMessage(string Topic, ReadOnlyMemory<byte> Payload, int QualityOfService = 0, bool Retain = false)
+{
+    /// <summary>MQTT 5 response topic, for requests.</summary>
+    public string? ResponseTopic { get; init; }
+    /// <summary>MQTT 5 correlation data, echoed by the responder.</summary>
+    public ReadOnlyMemory<byte> CorrelationData { get; init; }
+}
