@@ -58,17 +58,22 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .WithDefaultEndpointPort(port)
             .Build();
         var server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        if (options.Username is not null)
+        server.ValidatingConnectionAsync += e =>
         {
-            server.ValidatingConnectionAsync += e =>
+            if (options.Username is not null && (e.UserName != options.Username || e.Password != options.Password))
             {
-                if (e.UserName != options.Username || e.Password != options.Password)
-                {
-                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
-                }
+                e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
                 return Task.CompletedTask;
-            };
-        }
+            }
+            // MQTT lets a clean-session client leave its id empty for the broker to assign
+            // (mosquitto_sub does exactly that); give it one instead of refusing it.
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                e.AssignedClientIdentifier = "anon-" + Guid.NewGuid().ToString("N")[..12];
+                e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.Success;
+            }
+            return Task.CompletedTask;
+        };
         await server.StartAsync().ConfigureAwait(false);
         log.LogInformation("embedded MQTT broker listening on {Address}:{Port}", address, port);
         return new EmbeddedBroker(server, address, port);

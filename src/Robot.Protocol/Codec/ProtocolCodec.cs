@@ -66,6 +66,7 @@ public static class ProtocolCodec
             MessageKind.Command => Typed(address, payload, Context.CommandRequest, MessageValidator.Validate),
             MessageKind.Operator => Typed(address, payload, Context.OperatorPresence, MessageValidator.Validate),
             MessageKind.Event => Typed(address, payload, Context.RobotEvent, static _ => null),
+            MessageKind.Response => Typed(address, payload, Context.CommandResponse, static _ => null),
             _ => DecodeResult.Fail(address, new ProtocolError(ProtocolErrorCode.UnknownTopic, "unsupported topic")),
         };
     }

@@ -16,6 +16,8 @@ public enum MessageKind
     Command,
     Operator,
     Event,
+    /// <summary>Command responses for clients without an MQTT 5 response topic.</summary>
+    Response,
 }
 
 /// <summary>A parsed topic: which robot, which message.</summary>
@@ -87,6 +89,7 @@ public static class TopicScheme
         MessageKind.Command => "commands",
         MessageKind.Operator => "operator",
         MessageKind.Event => "events",
+        MessageKind.Response => "responses",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a robot extension topic"),
     };
 
@@ -102,7 +105,7 @@ public static class TopicScheme
 
     private static bool TryExtensionKind(string name, out MessageKind kind)
     {
-        foreach (var k in new[] { MessageKind.Teleop, MessageKind.Telemetry, MessageKind.Command, MessageKind.Operator, MessageKind.Event })
+        foreach (var k in new[] { MessageKind.Teleop, MessageKind.Telemetry, MessageKind.Command, MessageKind.Operator, MessageKind.Event, MessageKind.Response })
         {
             if (ExtensionName(k) == name) { kind = k; return true; }
         }

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Robot.Simulator.Bench;
+
+/// <summary>`bench VERB`: benchmarks that print their figures. Never run as tests.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks that print their figures (see docs/benchmarks.md)");
+        command.Subcommands.Add(TeleopBench.Create());
+        return command;
+    }
+}

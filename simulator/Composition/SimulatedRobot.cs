@@ -1,0 +1,132 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Robot.Host.Control;
+using Robot.Host.Hosting;
+using Robot.Protocol.Link;
+using Robot.Simulator.Yard;
+
+namespace Robot.Simulator.Composition;
+
+public sealed class SimulatedRobotOptions
+{
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+    public SimWorldOptions World { get; set; } = new();
+    public Uri BrokerUri { get; set; } = new("mqtt://127.0.0.1:1883");
+    /// <summary>Start the embedded broker on the BrokerUri's port inside this process.</summary>
+    public bool EmbeddedBroker { get; set; }
+    public string SerialNumber { get; set; } = "SIM-001";
+    public string Manufacturer { get; set; } = "PortCustoms";
+    /// <summary>Extra configuration (keys like "Safety:TickHz"), applied over the defaults.</summary>
+    public IDictionary<string, string?> Config { get; } = new Dictionary<string, string?>();
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Warning;
+    /// <summary>Let Ctrl+C / SIGTERM stop the host (the demo); tests stop it themselves.</summary>
+    public bool UseConsoleLifetime { get; set; }
+}
+
+/// <summary>
+/// The real robot host composed over the simulated yard (ArduPilot's SITL idea): the demo, the
+/// system tests and the benchmarks all start the robot through here.
+/// </summary>
+public sealed class SimulatedRobot : IAsyncDisposable
+{
+    private bool _stopped;
+
+    private SimulatedRobot(IHost host, SimWorld world, SimulatedRobotOptions options)
+    {
+        Host = host;
+        World = world;
+        Options = options;
+    }
+
+    public IHost Host { get; }
+    public SimWorld World { get; }
+    public SimulatedRobotOptions Options { get; }
+    public RobotController Controller => Host.Services.GetRequiredService<RobotController>();
+    public MqttLink Link => Host.Services.GetRequiredService<MqttLink>();
+    public Uri BrokerUri => Options.BrokerUri;
+
+    /// <summary>Build the host (validating its configuration) without starting it.</summary>
+    public static SimulatedRobot Create(SimulatedRobotOptions options, string[]? args = null)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Robot:SerialNumber"] = options.SerialNumber,
+            ["Robot:Manufacturer"] = options.Manufacturer,
+            ["Link:BrokerUri"] = options.BrokerUri.ToString(),
+            ["Broker:Embedded"] = options.EmbeddedBroker ? "true" : "false",
+            ["Broker:Port"] = options.BrokerUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Broker:BindAddress"] = options.BrokerUri.Host is "localhost" ? "127.0.0.1" : options.BrokerUri.Host,
+        };
+        foreach (var (k, v) in options.Config) config[k] = v;
+        var world = new SimWorld(options.World, options.Time);
+        var builder = RobotHostBuilder.Create(args ?? [], _ => world.Hardware, options.Time, config);
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (!options.UseConsoleLifetime)
+        {
+            builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+        }
+        try
+        {
+            var host = builder.Build();
+            return new SimulatedRobot(host, world, options);
+        }
+        catch
+        {
+            world.Dispose();
+            throw;
+        }
+    }
+
+    public static async Task<SimulatedRobot> StartAsync(SimulatedRobotOptions options, CancellationToken cancellationToken = default)
+    {
+        var robot = Create(options);
+        try
+        {
+            await robot.Host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await robot.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return robot;
+    }
+
+    /// <summary>Clean stop: the robot publishes OFFLINE and disconnects.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await Host.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    /// <summary>As a crash would: the connection drops without a goodbye, so the broker publishes the will.</summary>
+    public async Task KillAsync()
+    {
+        if (_stopped) return;
+        await Link.AbortAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Host.Dispose();
+            World.Dispose();
+        }
+    }
+
+    /// <summary>A lifetime that leaves Ctrl+C alone, for hosts inside tests and benchmarks.</summary>
+    private sealed class QuietLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

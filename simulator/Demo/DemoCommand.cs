@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Robot.Host.Hosting;
+using Robot.Protocol.Broker;
+using Robot.Protocol.Topics;
+using Robot.Simulator.Composition;
+using Robot.Simulator.Yard;
+
+namespace Robot.Simulator.Demo;
+
+/// <summary>
+/// `demo`: the embedded broker and the real host over the simulated yard, on the real clock,
+/// until Ctrl+C or SIGTERM (then the robot publishes OFFLINE).
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--mqtt-port") { Description = "port of the embedded MQTT broker (127.0.0.1)", DefaultValueFactory = _ => 1883 };
+        port.Validators.Add(r =>
+        {
+            var p = r.GetValueOrDefault<int>();
+            if (p is < 1 or > 65535) r.AddError($"--mqtt-port must be 1 to 65535, got {p}");
+        });
+        var serial = new Option<string>("--serial") { Description = "the robot's serial number", DefaultValueFactory = _ => "SIM-001" };
+        serial.Validators.Add(r =>
+        {
+            var s = r.GetValueOrDefault<string>() ?? "";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(s, "^[A-Za-z0-9_.-]{1,64}$")) r.AddError("--serial must be 1 to 64 letters, digits, '_', '.' or '-'");
+        });
+        var seed = new Option<int>("--seed") { Description = "random seed of the simulated yard", DefaultValueFactory = _ => 1 };
+        var verbose = new Option<bool>("--verbose") { Description = "log every message the host handles" };
+        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, CancellationToken ct)
+    {
+        var options = new SimulatedRobotOptions
+        {
+            BrokerUri = new Uri($"mqtt://127.0.0.1:{port}"),
+            EmbeddedBroker = true,
+            SerialNumber = serial,
+            World = new SimWorldOptions { Seed = seed },
+            MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning,
+            UseConsoleLifetime = true,
+        };
+        SimulatedRobot robot;
+        try
+        {
+            robot = SimulatedRobot.Create(options);
+            await robot.Host.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RobotHostBuilder.DescribeConfigurationError(ex) is { } lines)
+        {
+            foreach (var line in lines) Console.Error.WriteLine(line);
+            return 2;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            Console.Error.WriteLine($"demo: cannot open the MQTT port 127.0.0.1:{port}: {ex.Message}. Is another broker running? Try --mqtt-port {EmbeddedBroker.FreePort(System.Net.IPAddress.Loopback)}");
+            return 2;
+        }
+        await using (robot)
+        {
+            var m = options.Manufacturer;
+            Console.WriteLine($$"""
+                Simulated radiation-inspection robot is running.
+                  broker        mqtt://127.0.0.1:{{port}}   (embedded MQTTnet broker, loopback only)
+                  robot         manufacturer {{m}}, serial {{serial}}
+                  VDA 5050      {{TopicScheme.Vda(m, serial, MessageKind.State).Replace("/state", "/{order|instantActions|state|visualization|connection|factsheet}", StringComparison.Ordinal)}}
+                  extensions    {{TopicScheme.ExtensionRoot}}/{{serial}}/{teleop|telemetry|commands|responses|events|operator}
+
+                Watch it:       mosquitto_sub -h 127.0.0.1 -p {{port}} -t 'uagv/v2/#' -t 'robot/v1/#' -v
+                Drive it:       dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} drive {{serial}} --linear 0.3 --angular 0 --seconds 3
+                Status:         dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} status {{serial}}
+                Stop it:        dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} estop {{serial}}
+
+                Press Ctrl+C to stop (the robot publishes OFFLINE).
+                """);
+            await robot.Host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+            Console.WriteLine("robot stopped: OFFLINE published");
+        }
+        return 0;
+    }
+}

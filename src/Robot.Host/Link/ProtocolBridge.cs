@@ -1,0 +1,239 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Robot.Drivers.Abstractions;
+using Robot.Host.Configuration;
+using Robot.Host.Control;
+using Robot.Protocol.Codec;
+using Robot.Protocol.Extensions;
+using Robot.Protocol.Link;
+using Robot.Protocol.Topics;
+using Robot.Protocol.Vda5050;
+
+namespace Robot.Host.Link;
+
+/// <summary>
+/// Binds the protocol to the robot: decodes what arrives (refusing bad input through state.errors,
+/// never crashing), hands it to the RobotController, and publishes connection, state, visualization,
+/// telemetry, events and the factsheet.
+/// </summary>
+public sealed class ProtocolBridge : BackgroundService
+{
+    private readonly MqttLink _link;
+    private readonly RobotController _robot;
+    private readonly RobotHardware _hw;
+    private readonly RobotIdentityOptions _id;
+    private readonly SafetyOptions _safety;
+    private readonly TelemetryOptions _telemetry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Channel<RobotEvent> _events = Channel.CreateBounded<RobotEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _connectionHeader, _stateHeader, _visualizationHeader, _factsheetHeader, _telemetrySeq;
+    private volatile bool _stateRequested, _factsheetRequested;
+
+    public ProtocolBridge(MqttLink link, RobotController robot, RobotHardware hardware, IOptions<RobotIdentityOptions> id, IOptions<SafetyOptions> safety,
+        IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<ProtocolBridge> log)
+    {
+        _link = link;
+        _robot = robot;
+        _hw = hardware;
+        _id = id.Value;
+        _safety = safety.Value;
+        _telemetry = telemetry.Value;
+        _time = time;
+        _log = log;
+        _robot.EventRaised += e => _events.Writer.TryWrite(e);
+    }
+
+    public string Topic(MessageKind kind) => TopicScheme.For(_id.Manufacturer, _id.SerialNumber, kind);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _link.SetWill(ConnectionMessage(ConnectionState.ConnectionBroken));
+        _link.MessageReceived = OnMessageAsync;
+        _link.ConnectionChanged += OnConnectionChanged;
+        foreach (var kind in new[] { MessageKind.Order, MessageKind.InstantActions, MessageKind.Teleop, MessageKind.Command, MessageKind.Operator })
+        {
+            _ = _link.SubscribeAsync(Topic(kind), kind == MessageKind.Teleop ? 0 : 1, cancellationToken);
+        }
+        // The host runs (and stays safe) without a broker: the link keeps trying in the background.
+        _link.StartInBackground();
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _link.StopAsync(ConnectionMessage(ConnectionState.Offline), cancellationToken).ConfigureAwait(false);
+        _log.LogInformation("published OFFLINE and disconnected");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var tick = TimeSpan.FromMilliseconds(20);
+        var telemetryPeriod = TimeSpan.FromSeconds(1 / _telemetry.RateHz);
+        var visualizationPeriod = TimeSpan.FromSeconds(1 / _telemetry.VisualizationRateHz);
+        var minStateInterval = TimeSpan.FromMilliseconds(100);
+        var lastStateVersion = -1L;
+        var lastState = DateTimeOffset.MinValue;
+        var lastTelemetry = DateTimeOffset.MinValue;
+        var lastVisualization = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Sleep one tick, or less when something asks for an immediate publish.
+            var wake = _wake.Task;
+            await Task.WhenAny(wake, Task.Delay(tick, _time, stoppingToken)).ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested) break;
+            if (wake.IsCompleted) Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (!_link.IsConnected) continue;
+            try
+            {
+                var now = _time.GetUtcNow();
+                if (_factsheetRequested)
+                {
+                    _factsheetRequested = false;
+                    await PublishFactsheetAsync(stoppingToken).ConfigureAwait(false);
+                }
+                var version = _robot.StateVersion;
+                if (_stateRequested || (version != lastStateVersion && now - lastState >= minStateInterval) || now - lastState >= _telemetry.StateMaxInterval)
+                {
+                    _stateRequested = false;
+                    lastStateVersion = version;
+                    lastState = now;
+                    await PublishStateAsync(stoppingToken).ConfigureAwait(false);
+                }
+                if (now - lastTelemetry >= telemetryPeriod)
+                {
+                    lastTelemetry = now;
+                    var telemetry = _robot.BuildTelemetry(Interlocked.Increment(ref _telemetrySeq));
+                    await _link.PublishAsync(new LinkMessage(Topic(MessageKind.Telemetry), ProtocolCodec.Encode(telemetry)), stoppingToken).ConfigureAwait(false);
+                }
+                if (now - lastVisualization >= visualizationPeriod)
+                {
+                    lastVisualization = now;
+                    var v = _robot.BuildVisualization(Interlocked.Increment(ref _visualizationHeader) - 1, TopicScheme.VdaProtocolVersion);
+                    await _link.PublishAsync(new LinkMessage(Topic(MessageKind.Visualization), ProtocolCodec.Encode(v)), stoppingToken).ConfigureAwait(false);
+                }
+                while (_events.Reader.TryRead(out var e))
+                {
+                    await _link.PublishAsync(new LinkMessage(Topic(MessageKind.Event), ProtocolCodec.Encode(e), 1), stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _log.LogError(ex, "publishing failed; carrying on");
+            }
+        }
+    }
+
+    private void OnConnectionChanged(bool up)
+    {
+        _robot.SetBrokerLink(up);
+        if (!up) return;
+        // Fire and forget from the link's thread: announce ourselves, then the loop publishes state.
+        _ = Task.Run(async () =>
+        {
+            await _link.PublishAsync(ConnectionMessage(ConnectionState.Online)).ConfigureAwait(false);
+            await PublishFactsheetAsync(CancellationToken.None).ConfigureAwait(false);
+            _stateRequested = true;
+            Wake();
+        });
+    }
+
+    private async Task OnMessageAsync(LinkMessage message)
+    {
+        var result = ProtocolCodec.Decode(message.Topic, message.Payload.Span, _telemetry.MaxPayloadBytes);
+        if (!result.IsSuccess)
+        {
+            _log.LogWarning("refused message on {Topic}: {Error}", message.Topic, result.Error);
+            _robot.ReportBadInput(message.Topic, result.Error!);
+            if (result.Address.Kind == MessageKind.Command && message.ResponseTopic is not null && result.Address.SerialNumber is not null)
+            {
+                await RespondAsync(message, new CommandResponse
+                {
+                    CommandId = "",
+                    Command = "",
+                    Accepted = false,
+                    Code = result.Error!.Code,
+                    Message = result.Error.ToString(),
+                    Timestamp = _time.GetUtcNow(),
+                }).ConfigureAwait(false);
+            }
+            Wake();
+            return;
+        }
+        if (result.Message is Vda5050Message header && (header.SerialNumber != _id.SerialNumber || header.Manufacturer != _id.Manufacturer))
+        {
+            _robot.ReportBadInput(message.Topic, new ProtocolError(ProtocolErrorCode.WrongRobot,
+                $"message is addressed to {header.Manufacturer}/{header.SerialNumber}; this robot is {_id.Manufacturer}/{_id.SerialNumber}", "$.serialNumber"));
+            Wake();
+            return;
+        }
+        switch (result.Message)
+        {
+            case Order order:
+                _robot.HandleOrder(order);
+                Wake();
+                break;
+            case InstantActions actions:
+                var (state, factsheet) = _robot.HandleInstantActions(actions);
+                _stateRequested |= state;
+                _factsheetRequested |= factsheet;
+                Wake();
+                break;
+            case TeleopCommand teleop:
+                if (_robot.HandleTeleop(teleop) is not null) Wake();
+                break;
+            case CommandRequest request:
+                var response = _robot.HandleCommand(request);
+                await RespondAsync(message, response).ConfigureAwait(false);
+                Wake();
+                break;
+            case OperatorPresence presence:
+                _robot.HandleOperatorPresence(presence);
+                break;
+        }
+    }
+
+    private Task RespondAsync(LinkMessage request, CommandResponse response)
+    {
+        // MQTT 5 clients get the answer on their response topic; MQTT 3.1.1 clients can watch robot/v1/{serial}/responses.
+        var topic = request.ResponseTopic ?? Topic(MessageKind.Response);
+        return _link.PublishAsync(new LinkMessage(topic, ProtocolCodec.Encode(response), 1) { CorrelationData = request.CorrelationData });
+    }
+
+    private void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    private Task PublishStateAsync(CancellationToken ct)
+    {
+        var state = _robot.BuildState(Interlocked.Increment(ref _stateHeader) - 1, TopicScheme.VdaProtocolVersion);
+        return _link.PublishAsync(new LinkMessage(Topic(MessageKind.State), ProtocolCodec.Encode(state), 0), ct);
+    }
+
+    private Task PublishFactsheetAsync(CancellationToken ct)
+    {
+        var f = FactsheetBuilder.Build(Interlocked.Increment(ref _factsheetHeader) - 1, _time.GetUtcNow(), _id, _safety, _telemetry,
+            _hw.Lift.MinHeight.Meters, _hw.Lift.MaxHeight.Meters);
+        return _link.PublishAsync(new LinkMessage(Topic(MessageKind.Factsheet), ProtocolCodec.Encode(f), 1, Retain: true), ct);
+    }
+
+    private LinkMessage ConnectionMessage(ConnectionState state)
+    {
+        var m = new Connection
+        {
+            HeaderId = Interlocked.Increment(ref _connectionHeader) - 1,
+            Timestamp = _time.GetUtcNow(),
+            Version = TopicScheme.VdaProtocolVersion,
+            Manufacturer = _id.Manufacturer,
+            SerialNumber = _id.SerialNumber,
+            ConnectionState = state,
+        };
+        return new LinkMessage(Topic(MessageKind.Connection), ProtocolCodec.Encode(m), 1, Retain: true);
+    }
+}
