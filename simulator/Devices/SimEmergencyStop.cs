@@ -13,6 +13,9 @@ public sealed class SimEmergencyStop : IEmergencyStopInput
     public void Press() => Set(true);
     public void Release() => Set(false);
 
+    /// <summary>Open the contact without raising the edge, as a glitch that loses the interrupt would.</summary>
+    public void OpenWithoutEdge() => _open = true;
+
     private void Set(bool open)
     {
         if (_open == open) return;
