@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Hosting;
+using Robot.Host.Hosting;
+using Robot.Simulator.Yard;
+
+namespace Robot.Host.Tests.Configuration;
+
+/// <summary>A bad configuration stops the host at start with one line per problem, naming the key.</summary>
+public class ConfigurationValidationTests
+{
+    private static async Task<IReadOnlyList<string>> StartWith(params (string Key, string Value)[] settings)
+    {
+        var clock = new Robot.Simulator.Clock.SimClock();
+        using var world = new SimWorld(new SimWorldOptions(), clock.Time);
+        var config = settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)).ToList();
+        if (config.All(c => c.Key != "Link:BrokerUri")) config.Add(new("Link:BrokerUri", "mqtt://127.0.0.1:1"));
+        var builder = RobotHostBuilder.Create([], _ => world.Hardware, clock.Time, config);
+        try
+        {
+            using var host = builder.Build();
+            await host.StartAsync();
+            await host.StopAsync();
+            return [];
+        }
+        catch (Exception ex)
+        {
+            var lines = RobotHostBuilder.DescribeConfigurationError(ex);
+            Assert.True(lines is not null, $"not reported as a configuration error: {ex}");
+            return lines!;
+        }
+        finally
+        {
+            await clock.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Safety:TickHz", "5", "Safety:TickHz")]
+    [InlineData("Safety:MaxLinearSpeedMps", "9", "Safety:MaxLinearSpeedMps")]
+    [InlineData("Robot:SerialNumber", "bad/serial#", "Robot:SerialNumber")]
+    [InlineData("Telemetry:RateHz", "0", "Telemetry:RateHz")]
+    [InlineData("Safety:TickHz", "fast", "Safety:TickHz")]
+    [InlineData("Safety:TickHzz", "50", "TickHzz")]
+    [InlineData("Link:BrokerUri", "http://example", "Link")]
+    public async Task A_bad_value_or_unknown_key_is_one_clear_line_naming_the_key(string key, string value, string named)
+    {
+        var lines = await StartWith((key, value));
+        Assert.NotEmpty(lines);
+        Assert.Contains(lines, l => l.StartsWith("config error:", StringComparison.Ordinal) && l.Contains(named, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.DoesNotContain('\n', l));
+    }
+
+    [Fact]
+    public async Task Battery_thresholds_must_be_ordered()
+    {
+        var lines = await StartWith(("Safety:BatteryWarnPercent", "10"), ("Safety:BatteryCriticalPercent", "20"));
+        Assert.Contains(lines, l => l.Contains("Safety:BatteryCriticalPercent", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_good_configuration_starts()
+    {
+        Assert.Empty(await StartWith(("Safety:TickHz", "100")));
+    }
+}
