@@ -170,22 +170,20 @@ public sealed class MqttLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Drop the connection as a crash would: the broker publishes the will. For tests and failure drills.</summary>
+    /// <summary>
+    /// Drop the connection as a crash would: the socket closes without an MQTT DISCONNECT, so the
+    /// broker publishes the will. The link cannot be used afterwards. For tests and failure drills.
+    /// </summary>
     public async Task AbortAsync()
     {
         _stop.Cancel();
         _wake.Release();
-        if (_client.IsConnected)
+        if (_loop is not null)
         {
-            try
-            {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.DisconnectWithWillMessage }).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _log.LogDebug(ex, "abort failed");
-            }
+            try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
+        // Disposing the client closes the transport without sending DISCONNECT.
+        _client.Dispose();
     }
 
     public async ValueTask DisposeAsync()
