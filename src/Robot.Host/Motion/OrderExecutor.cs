@@ -22,6 +22,9 @@ public sealed class OrderExecutor
     /// <summary>Instant actions this robot carries out.</summary>
     public static readonly IReadOnlyList<string> SupportedInstantActions = ["startPause", "stopPause", "cancelOrder", "stateRequest", "factsheetRequest"];
 
+    /// <summary>A node counts as reached only once the robot has stopped there (m/s).</summary>
+    private const double StoppedBelowMps = 0.02;
+
     private readonly RobotHardware _hw;
     private readonly SafetySupervisor _supervisor;
     private readonly MotionOptions _motion;
@@ -322,6 +325,13 @@ public sealed class OrderExecutor
         var p = target.NodePosition!;
         var tolerance = p.AllowedDeviationXY is { } dev && dev > 0 ? Math.Min(dev, _motion.NodeToleranceM * 5) : _motion.NodeToleranceM;
         var (linear, angular, arrived) = _controller.Step(pose, p.X, p.Y, p.Theta, tolerance, edge?.MaxSpeed ?? double.MaxValue);
+        if (arrived && Math.Abs(_hw.Drive.MeasuredLinear.MetersPerSecond) > StoppedBelowMps)
+        {
+            // Within tolerance but still rolling: brake, and call the node reached once stopped.
+            _supervisor.RequestAutonomous(0, 0);
+            SetDriving(true);
+            return;
+        }
         if (arrived)
         {
             _supervisor.ReleaseAutonomous();

@@ -26,10 +26,11 @@ public sealed class PoseController(MotionOptions options)
         var error = WrapAngle(bearing - pose.Heading.Radians);
         var angular = Math.Clamp(options.HeadingGain * error, -options.TurnRateRadps, options.TurnRateRadps);
         if (Math.Abs(error) > options.TurnInPlaceAboveRad) return (0, angular, false);
-        // v = sqrt(2 a d) brings the robot to rest at the node; never faster than cruise or the edge limit.
-        var linear = Math.Min(Math.Min(options.CruiseSpeedMps, maxSpeed), Math.Sqrt(2 * options.DecelerationMps2 * distance));
-        linear *= Math.Cos(error);
-        return (Math.Max(linear, 0.02), angular, false);
+        // v = sqrt(2 a d) brings the robot to rest at the node; aiming half a tolerance short keeps the
+        // braking overshoot inside the tolerance. Never faster than cruise or the edge limit.
+        var braking = Math.Sqrt(2 * options.DecelerationMps2 * Math.Max(0, distance - tolerance / 2));
+        var linear = Math.Min(Math.Min(options.CruiseSpeedMps, maxSpeed), braking) * Math.Cos(error);
+        return (Math.Max(linear, 0.03), angular, false);
     }
 
     public static double WrapAngle(double a)

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every test of the robot: unit tests, system tests over the embedded broker and a real
+# Mosquitto. Installs what the tests need (Debian packages) when missing, starts Mosquitto on a
+# free loopback port for the system tests, stops it by its PID, and ends with one plain line:
+#   N passed, N failed, N skipped
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Safety]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+
+# ---- what the tests need -------------------------------------------------------------------
+need_pkgs=()
+for pkg in mosquitto mosquitto-clients; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing: ${need_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null \
+    || { echo "could not install ${need_pkgs[*]}: the Mosquitto system tests cannot run" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+[ -x "$MOSQUITTO" ] || { echo "mosquitto not found after install" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+# ---- Mosquitto on a free loopback port, stopped by PID on exit -------------------------------
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  return 1
+}
+PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
+CONF="$RESULTS/mosquitto.conf"
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file %s\n' "$PORT" "$RESULTS/mosquitto.log" > "$CONF"
+"$MOSQUITTO" -c "$CONF" &
+MOSQUITTO_PID=$!
+cleanup() { kill "$MOSQUITTO_PID" 2>/dev/null; wait "$MOSQUITTO_PID" 2>/dev/null; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || { echo "mosquitto did not start on port $PORT" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+export ROBOT_TEST_MOSQUITTO_URL="mqtt://127.0.0.1:$PORT"
+echo "mosquitto pid $MOSQUITTO_PID on $ROBOT_TEST_MOSQUITTO_URL"
+
+# ---- build once, then test every project -----------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! dotnet build Robot.sln -c Debug -v quiet -nologo > "$RESULTS/build.log" 2>&1; then
+  grep -E "error|warn" "$RESULTS/build.log" | sort -u | head -40
+  echo "build failed (see $RESULTS/build.log)" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+projects=(tests/*/*.csproj)
+dotnet test Robot.sln -c Debug --no-build --blame-hang-timeout 5m "$@" 2>&1 | tee "$RESULTS/test.log"
+status=${PIPESTATUS[0]}
+
+# ---- one plain closing line, summed over all test projects -----------------------------------
+summary=$(grep -E '^(Passed|Failed)!' "$RESULTS/test.log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/')
+failed=0; passed=0; skipped=0; reported=0
+while read -r f p s; do
+  [ -z "$f" ] && continue
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s)); reported=$((reported + 1))
+done <<< "$summary"
+if [ "$reported" -lt "${#projects[@]}" ] && [ $# -eq 0 ]; then
+  echo "only $reported of ${#projects[@]} test projects reported results (a test host crashed?)" >&2
+  failed=$((failed + ${#projects[@]} - reported))
+fi
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
