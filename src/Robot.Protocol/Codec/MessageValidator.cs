@@ -64,11 +64,27 @@ public static class MessageValidator
             e = Id(ed.EdgeId, at + ".edgeId") ?? Seq(ed.SequenceId, at + ".sequenceId") ?? Id(ed.StartNodeId, at + ".startNodeId")
                 ?? Id(ed.EndNodeId, at + ".endNodeId") ?? Actions(ed.Actions, at + ".actions");
             if (e is not null) return e;
+            if (ed.Orientation is { } or && !(Math.Abs(or) <= 3.14159265359)) return Range(at + ".orientation", "must be within [-pi, pi]");
             if (ed.Trajectory is { } tr)
             {
+                if (tr.Degree < 1) return Range(at + ".trajectory.degree", "must be 1 or more");
+                for (var j = 0; j < tr.KnotVector.Count; j++)
+                {
+                    if (!(tr.KnotVector[j] is >= 0 and <= 1)) return Range($"{at}.trajectory.knotVector[{j}]", "must be within [0, 1]");
+                }
                 for (var j = 0; j < tr.ControlPoints.Count; j++)
                 {
                     if (tr.ControlPoints[j] is null) return Null($"{at}.trajectory.controlPoints[{j}]");
+                    if (tr.ControlPoints[j].Weight is { } wt && !(wt >= 0 && double.IsFinite(wt))) return Range($"{at}.trajectory.controlPoints[{j}].weight", "must be 0 or more");
+                }
+            }
+            if (ed.Corridor is { } c)
+            {
+                if (!(c.LeftWidth >= 0 && double.IsFinite(c.LeftWidth))) return Range(at + ".corridor.leftWidth", "must be 0 or more");
+                if (!(c.RightWidth >= 0 && double.IsFinite(c.RightWidth))) return Range(at + ".corridor.rightWidth", "must be 0 or more");
+                if (c.CorridorRefPoint is not (null or "KINEMATICCENTER" or "CONTOUR"))
+                {
+                    return new ProtocolError(ProtocolErrorCode.SchemaViolation, "must be KINEMATICCENTER or CONTOUR", "$." + at + ".corridor.corridorRefPoint");
                 }
             }
             if (ed.MaxSpeed is { } v && !(v > 0 && v <= MaxLinearSpeed)) return Range(at + ".maxSpeed", $"must be within (0, {MaxLinearSpeed}] m/s");
