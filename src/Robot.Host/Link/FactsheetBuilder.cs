@@ -58,6 +58,7 @@ public static class FactsheetBuilder
                 VisualizationInterval = 1.0 / telemetry.VisualizationRateHz,
             },
         },
+        // blockingTypes is left out on purpose: the official 2.1.0 factsheet schema rejects any array there.
         ProtocolFeatures = new ProtocolFeatures
         {
             OptionalParameters =
@@ -75,9 +76,8 @@ public static class FactsheetBuilder
                     ActionDescription = "raise or lower the probe mast to a height; always waited for",
                     ActionScopes = ["NODE"],
                     ActionParameters = [new FactsheetActionParameter { Key = "heightM", ValueDataType = "NUMBER", Description = "probe height above ground, metres" }],
-                    BlockingTypes = ["SOFT", "HARD"],
                 },
-                .. OrderExecutor.SupportedInstantActions.Select(a => new AgvActionDescription { ActionType = a, ActionScopes = ["INSTANT"], BlockingTypes = ["NONE"] }),
+                .. OrderExecutor.SupportedInstantActions.Select(a => new AgvActionDescription { ActionType = a, ActionScopes = ["INSTANT"] }),
             ],
         },
         AgvGeometry = new AgvGeometry

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet.Packets;
 using MQTTnet.Server;
 
 namespace Robot.Protocol.Broker;
@@ -58,6 +59,17 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .WithDefaultEndpointPort(port)
             .Build();
         var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // MQTTnet treats every DISCONNECT as clean, also reason 0x04 "Disconnect with Will Message",
+        // after which an MQTT 5 broker must publish the will (Mosquitto honours it; third-party
+        // clients send it). Skipping that packet lets the session end unclean, so the will goes out.
+        server.InterceptingInboundPacketAsync += e =>
+        {
+            if (e.Packet is MqttDisconnectPacket { ReasonCode: MQTTnet.Protocol.MqttDisconnectReasonCode.DisconnectWithWillMessage })
+            {
+                e.ProcessPacket = false;
+            }
+            return Task.CompletedTask;
+        };
         server.ValidatingConnectionAsync += e =>
         {
             if (options.Username is not null && (e.UserName != options.Username || e.Password != options.Password))

@@ -12,7 +12,8 @@ public static class MessageValidator
 {
     public const int MaxIdLength = 64;
     public const int MaxTextLength = 512;
-    public const int MaxNodes = 1000;
+    /// <summary>With node positions, 500 nodes and their edges stay well inside the 256 KiB payload limit.</summary>
+    public const int MaxNodes = 500;
     public const int MaxActionsPerElement = 32;
     public const int MaxActionParameters = 32;
     /// <summary>Yard coordinates are metres from the map origin; a port yard is a few km at most.</summary>
@@ -44,6 +45,7 @@ public static class MessageValidator
         {
             var n = o.Nodes[i];
             var at = $"nodes[{i}]";
+            if (n is null) return Null(at);
             e = Id(n.NodeId, at + ".nodeId") ?? Seq(n.SequenceId, at + ".sequenceId") ?? Actions(n.Actions, at + ".actions");
             if (e is not null) return e;
             if (n.NodePosition is { } p)
@@ -59,9 +61,33 @@ public static class MessageValidator
         {
             var ed = o.Edges[i];
             var at = $"edges[{i}]";
+            if (ed is null) return Null(at);
             e = Id(ed.EdgeId, at + ".edgeId") ?? Seq(ed.SequenceId, at + ".sequenceId") ?? Id(ed.StartNodeId, at + ".startNodeId")
                 ?? Id(ed.EndNodeId, at + ".endNodeId") ?? Actions(ed.Actions, at + ".actions");
             if (e is not null) return e;
+            if (ed.Orientation is { } or && !(Math.Abs(or) <= 3.14159265359)) return Range(at + ".orientation", "must be within [-pi, pi]");
+            if (ed.Trajectory is { } tr)
+            {
+                if (tr.Degree < 1) return Range(at + ".trajectory.degree", "must be 1 or more");
+                for (var j = 0; j < tr.KnotVector.Count; j++)
+                {
+                    if (!(tr.KnotVector[j] is >= 0 and <= 1)) return Range($"{at}.trajectory.knotVector[{j}]", "must be within [0, 1]");
+                }
+                for (var j = 0; j < tr.ControlPoints.Count; j++)
+                {
+                    if (tr.ControlPoints[j] is null) return Null($"{at}.trajectory.controlPoints[{j}]");
+                    if (tr.ControlPoints[j].Weight is { } wt && !(wt >= 0 && double.IsFinite(wt))) return Range($"{at}.trajectory.controlPoints[{j}].weight", "must be 0 or more");
+                }
+            }
+            if (ed.Corridor is { } c)
+            {
+                if (!(c.LeftWidth >= 0 && double.IsFinite(c.LeftWidth))) return Range(at + ".corridor.leftWidth", "must be 0 or more");
+                if (!(c.RightWidth >= 0 && double.IsFinite(c.RightWidth))) return Range(at + ".corridor.rightWidth", "must be 0 or more");
+                if (c.CorridorRefPoint is not (null or "KINEMATICCENTER" or "CONTOUR"))
+                {
+                    return new ProtocolError(ProtocolErrorCode.SchemaViolation, "must be KINEMATICCENTER or CONTOUR", "$." + at + ".corridor.corridorRefPoint");
+                }
+            }
             if (ed.MaxSpeed is { } v && !(v > 0 && v <= MaxLinearSpeed)) return Range(at + ".maxSpeed", $"must be within (0, {MaxLinearSpeed}] m/s");
             if (ed.MaxRotationSpeed is { } w && !(w > 0 && w <= MaxAngularSpeed)) return Range(at + ".maxRotationSpeed", $"must be within (0, {MaxAngularSpeed}] rad/s");
         }
@@ -109,6 +135,7 @@ public static class MessageValidator
         for (var i = 0; i < actions.Count; i++)
         {
             var a = actions[i];
+            if (a is null) return Null($"{at}[{i}]");
             var e = Id(a.ActionType, $"{at}[{i}].actionType") ?? Id(a.ActionId, $"{at}[{i}].actionId");
             if (e is not null) return e;
             if (a.ActionDescription is { Length: > MaxTextLength }) return Range($"{at}[{i}].actionDescription", $"at most {MaxTextLength} characters");
@@ -117,6 +144,7 @@ public static class MessageValidator
                 if (ps.Count > MaxActionParameters) return Range($"{at}[{i}].actionParameters", $"at most {MaxActionParameters} parameters");
                 for (var j = 0; j < ps.Count; j++)
                 {
+                    if (ps[j] is null) return Null($"{at}[{i}].actionParameters[{j}]");
                     e = Id(ps[j].Key, $"{at}[{i}].actionParameters[{j}].key");
                     if (e is not null) return e;
                     if (ps[j].Value.ValueKind is System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined)
@@ -149,6 +177,9 @@ public static class MessageValidator
         Within(value, MaxCoordinate) ? null : Range(field, $"must be a finite number within ±{MaxCoordinate} m");
 
     private static bool Within(double value, double limit) => double.IsFinite(value) && Math.Abs(value) <= limit;
+
+    // System.Text.Json's RespectNullableAnnotations does not cover list elements: [null] gets through deserialization.
+    private static ProtocolError Null(string field) => new(ProtocolErrorCode.SchemaViolation, "must not be null", "$." + field);
 
     private static ProtocolError Range(string field, string why) => new(ProtocolErrorCode.ValueOutOfRange, $"{field} {why}", "$." + field);
 

@@ -31,7 +31,7 @@ public readonly struct DecodeResult
 /// </summary>
 public static class ProtocolCodec
 {
-    /// <summary>Default largest payload accepted (bytes). An order of 1000 nodes fits well within it.</summary>
+    /// <summary>Default largest payload accepted (bytes). An order of MessageValidator.MaxNodes nodes fits within it.</summary>
     public const int DefaultMaxPayloadBytes = 256 * 1024;
 
     private static readonly ProtocolJsonContext Context = ProtocolJsonContext.Default;

@@ -57,18 +57,29 @@ public static class TopicScheme
         address = default;
         var parts = topic.Split('/');
         if (parts.Length == 5 && parts[0] == VdaInterface && parts[1] == VdaMajorVersion
-            && parts[2].Length > 0 && parts[3].Length > 0 && TryVdaKind(parts[4], out var vdaKind))
+            && IsName(parts[2]) && IsName(parts[3]) && TryVdaKind(parts[4], out var vdaKind))
         {
             address = new TopicAddress(vdaKind, parts[3], parts[2]);
             return true;
         }
-        if (parts.Length == 4 && parts[0] == "robot" && parts[1] == "v1" && parts[2].Length > 0
+        if (parts.Length == 4 && parts[0] == "robot" && parts[1] == "v1" && IsName(parts[2])
             && parts[2] != "clients" && TryExtensionKind(parts[3], out var extKind))
         {
             address = new TopicAddress(extKind, parts[2], null);
             return true;
         }
         return false;
+    }
+
+    /// <summary>A manufacturer or serial segment: not empty, no MQTT wildcards (a filter such as AllRobots is not an address), no control characters.</summary>
+    private static bool IsName(string segment)
+    {
+        if (segment.Length == 0) return false;
+        foreach (var ch in segment)
+        {
+            if (ch is '+' or '#' || char.IsControl(ch)) return false;
+        }
+        return true;
     }
 
     private static string VdaName(MessageKind kind) => kind switch

@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 namespace Robot.Protocol.Vda5050;
 
 // VDA 5050 2.1.0 enumerations. Wire names are the specification's upper-case strings;
-// an unknown string fails decoding with a typed error (see Codec/ProtocolCodec).
+// anything else (unknown or differently cased string, number) fails decoding with a typed error
+// (see StrictEnumConverter and Codec/ProtocolCodec).
 
-[JsonConverter(typeof(JsonStringEnumConverter<ConnectionState>))]
+[JsonConverter(typeof(StrictEnumConverter<ConnectionState>))]
 public enum ConnectionState
 {
     [JsonStringEnumMemberName("ONLINE")] Online,
@@ -13,7 +14,7 @@ public enum ConnectionState
     [JsonStringEnumMemberName("CONNECTIONBROKEN")] ConnectionBroken,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<BlockingType>))]
+[JsonConverter(typeof(StrictEnumConverter<BlockingType>))]
 public enum BlockingType
 {
     [JsonStringEnumMemberName("NONE")] None,
@@ -22,7 +23,7 @@ public enum BlockingType
 }
 
 // The 2.1.0 schema has no PAUSED (the prose mentions it): a paused action stays RUNNING.
-[JsonConverter(typeof(JsonStringEnumConverter<ActionStatus>))]
+[JsonConverter(typeof(StrictEnumConverter<ActionStatus>))]
 public enum ActionStatus
 {
     [JsonStringEnumMemberName("WAITING")] Waiting,
@@ -32,7 +33,7 @@ public enum ActionStatus
     [JsonStringEnumMemberName("FAILED")] Failed,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<OperatingMode>))]
+[JsonConverter(typeof(StrictEnumConverter<OperatingMode>))]
 public enum OperatingMode
 {
     [JsonStringEnumMemberName("AUTOMATIC")] Automatic,
@@ -42,21 +43,21 @@ public enum OperatingMode
     [JsonStringEnumMemberName("TEACHIN")] Teachin,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<ErrorLevel>))]
+[JsonConverter(typeof(StrictEnumConverter<ErrorLevel>))]
 public enum ErrorLevel
 {
     [JsonStringEnumMemberName("WARNING")] Warning,
     [JsonStringEnumMemberName("FATAL")] Fatal,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<InfoLevel>))]
+[JsonConverter(typeof(StrictEnumConverter<InfoLevel>))]
 public enum InfoLevel
 {
     [JsonStringEnumMemberName("INFO")] Info,
     [JsonStringEnumMemberName("DEBUG")] Debug,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<EStopState>))]
+[JsonConverter(typeof(StrictEnumConverter<EStopState>))]
 public enum EStopState
 {
     [JsonStringEnumMemberName("AUTOACK")] AutoAck,
@@ -65,7 +66,7 @@ public enum EStopState
     [JsonStringEnumMemberName("NONE")] None,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<MapStatus>))]
+[JsonConverter(typeof(StrictEnumConverter<MapStatus>))]
 public enum MapStatus
 {
     [JsonStringEnumMemberName("ENABLED")] Enabled,
