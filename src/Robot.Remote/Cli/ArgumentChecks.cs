@@ -12,7 +12,7 @@ internal static class ArgumentChecks
     /// <summary>Adds an error when the option's value is outside the range (NaN is always outside).</summary>
     public static void Range(OptionResult result, Option<double> option, double min, bool minInclusive, double max, bool maxInclusive, string unit)
     {
-        var value = result.GetValueOrDefault<double>();
+        if (!TryGetValue(result, out double value)) return;
         var aboveMin = minInclusive ? value >= min : value > min;
         var belowMax = maxInclusive ? value <= max : value < max;
         if (aboveMin && belowMax) return;
@@ -24,7 +24,7 @@ internal static class ArgumentChecks
 
     public static void Range(OptionResult result, Option<int> option, int min, int max, string unit)
     {
-        var value = result.GetValueOrDefault<int>();
+        if (!TryGetValue(result, out int value)) return;
         if (value >= min && value <= max) return;
         result.AddError($"{option.Name} {value} is out of range: it must be within [{min}, {max}] {unit}".TrimEnd());
     }
@@ -38,6 +38,24 @@ internal static class ArgumentChecks
     public static void Id(ArgumentResult result, Argument<string> argument)
     {
         if (IdProblem(result.GetValueOrDefault<string>()) is { } problem) result.AddError($"{argument.Name}: {problem}");
+    }
+
+    /// <summary>
+    /// Validators run even when the text did not convert (for example "--to high"); System.CommandLine
+    /// reports that error itself, so there is nothing to range-check then.
+    /// </summary>
+    public static bool TryGetValue<T>(OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     private static string? IdProblem(string? value)

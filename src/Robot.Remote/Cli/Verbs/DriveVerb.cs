@@ -67,9 +67,12 @@ internal static class DriveVerb
         command.Validators.Add(r =>
         {
             // A sample must outlive the gap to the next one, or the robot stops and starts between samples.
-            // (Options left out have no value yet while validating: use their defaults.)
-            var hz = r.GetResult(rate) is null ? DefaultRateHz : r.GetValue(rate);
-            var ms = r.GetResult(ttl) is null ? DefaultTtlMs : r.GetValue(ttl);
+            // Options left out have no value yet while validating: use their defaults. Values that
+            // did not convert are already reported.
+            var hz = DefaultRateHz;
+            var ms = DefaultTtlMs;
+            if (r.GetResult(rate) is { } rateResult && !ArgumentChecks.TryGetValue(rateResult, out hz)) return;
+            if (r.GetResult(ttl) is { } ttlResult && !ArgumentChecks.TryGetValue(ttlResult, out ms)) return;
             if (hz > 0 && ms < 1000 / hz)
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture,

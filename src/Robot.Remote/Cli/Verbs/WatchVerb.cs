@@ -15,7 +15,7 @@ internal static class WatchVerb
         };
         count.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1 and var n) r.AddError($"{count.Name} {n} is out of range: it must be 1 or more");
+            if (ArgumentChecks.TryGetValue(r, out int? n) && n < 1) r.AddError($"{count.Name} {n} is out of range: it must be 1 or more");
         });
         var command = new Command("watch", "Print a robot's telemetry, state and events as they arrive (pose, speed, lift, dose rate, battery, e-stop)");
         command.Arguments.Add(serial);
