@@ -37,6 +37,7 @@ public sealed class BrokerFailureTests
 
         Assert.Equal(2, wrongCode);
         Assert.Contains("cannot connect to broker", wrong.ToString());
+        Assert.Contains("refused the MQTT session", wrong.ToString());
         Assert.Equal(0, rightCode);
         Assert.Equal("no robots seen", right.ToString().Trim());
     }

@@ -17,6 +17,7 @@ namespace Robot.Remote.Client;
 public sealed class RobotClient : IAsyncDisposable
 {
     private const int WatchBuffer = 256;
+    private const string NotConnected = "The MQTT client is not connected.";
 
     private readonly MqttLink _link;
     private readonly RobotClientOptions _options;
@@ -68,7 +69,14 @@ public sealed class RobotClient : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await link.DisposeAsync().ConfigureAwait(false);
-            var why = recorder.LastReason is { } reason ? $" (last error: {reason})" : "";
+            var why = recorder.LastReason switch
+            {
+                null => "",
+                // MqttLink does not look at the CONNACK result: a refused session (bad credentials)
+                // only shows up as the resubscribe failing on a client that is not connected.
+                NotConnected => " (the broker refused the MQTT session: wrong username/password, or not authorised)",
+                var reason => $" (last error: {reason})",
+            };
             throw new RobotClientException(RobotClientFailure.BrokerUnreachable,
                 $"cannot connect to broker {options.BrokerUri.Scheme}://{options.BrokerUri.Authority} within {options.ConnectTimeout.TotalSeconds:0.###} s{why}");
         }
