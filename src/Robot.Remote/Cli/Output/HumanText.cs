@@ -60,7 +60,7 @@ internal static class HumanText
 
     public static string Watch(WatchMessage w)
     {
-        if (w.Error is { } error) return $"{Clock(w.ReceivedAt)} invalid  {w.Topic}: {error}";
+        if (w.Error is { } error) return $"{Clock(w.ReceivedAt)} invalid   {w.Topic}: {error}";
         return w.Message switch
         {
             Telemetry t => $"{Clock(t.Timestamp)} telemetry pose {Pose(t.Pose)}  speed {N(t.LinearMps)} m/s {N(t.AngularRadps)} rad/s  " +
