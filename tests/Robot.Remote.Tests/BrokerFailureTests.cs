@@ -35,7 +35,7 @@ public sealed class BrokerFailureTests
         var rightCode = await RemoteCli.RunAsync(["--broker", url, "--username", "officer", "--password", "s3cret", "robots", "--window", "0.1"], right, TextWriter.Null, TimeProvider.System)
             .WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(2, wrongCode);
+        Assert.True(wrongCode == 2, wrong.ToString());
         Assert.Contains("cannot connect to broker", wrong.ToString());
         Assert.Contains("refused the MQTT session", wrong.ToString());
         Assert.Equal(0, rightCode);

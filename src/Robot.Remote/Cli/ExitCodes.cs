@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int Refused = 3;
     /// <summary>The robot did not answer in time, or answered something unusable.</summary>
     public const int NoAnswer = 4;
+    /// <summary>A bug in the remote (sysexits EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
     /// <summary>Interrupted (Ctrl+C) before a command was answered.</summary>
     public const int Interrupted = 130;
 
@@ -26,5 +28,5 @@ public static class ExitCodes
     };
 
     public const string Summary =
-        "Exit codes: 0 ok, 1 bad arguments, 2 broker unreachable or connection lost, 3 refused by the robot, 4 no or unusable answer, 130 interrupted.";
+        "Exit codes: 0 ok, 1 bad arguments, 2 broker unreachable or connection lost, 3 refused by the robot, 4 no or unusable answer, 70 internal error, 130 interrupted.";
 }

@@ -46,6 +46,12 @@ internal sealed class VerbRunner(CliContext context, GlobalOptions globals)
             context.Fail("interrupted");
             return ExitCodes.Interrupted;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug, not an operator error: still one line, and an exit code of its own (not 1).
+            context.Fail($"unexpected error: {ex.GetType().Name}: {ex.Message}");
+            return ExitCodes.InternalError;
+        }
     }
 
     /// <summary>The SERIAL argument every robot verb takes, checked to be usable in a topic.</summary>

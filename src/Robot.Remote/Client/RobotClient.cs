@@ -68,7 +68,7 @@ public sealed class RobotClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await link.DisposeAsync().ConfigureAwait(false);
+            await AbandonAsync(link).ConfigureAwait(false);
             var why = recorder.LastReason switch
             {
                 null => "",
@@ -82,7 +82,7 @@ public sealed class RobotClient : IAsyncDisposable
         }
         catch
         {
-            await link.DisposeAsync().ConfigureAwait(false);
+            await AbandonAsync(link).ConfigureAwait(false);
             throw;
         }
 
@@ -300,9 +300,33 @@ public sealed class RobotClient : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_options.OperatorPresenceFor is { } serial && _link.IsConnected)
         {
-            await _link.StopAsync(Presence(serial, _options.OperatorId, ConnectionState.Offline, _time.GetUtcNow())).ConfigureAwait(false);
+            try
+            {
+                await _link.StopAsync(Presence(serial, _options.OperatorId, ConnectionState.Offline, _time.GetUtcNow())).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // See AbandonAsync: a failed stop must not turn a finished command into an error.
+            }
         }
-        await _link.DisposeAsync().ConfigureAwait(false);
+        await AbandonAsync(_link).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Dispose a link we are done with. MqttLink.StopAsync rethrows the connect loop's exception when
+    /// the loop was stopped during a failing connect attempt (for example a refused session), which
+    /// would replace the real outcome with a stack trace; the link is being thrown away, so ignore it.
+    /// </summary>
+    private static async Task AbandonAsync(MqttLink link)
+    {
+        try
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing useful to do: the process or the session is ending.
+        }
     }
 
     private async Task<bool> PublishTeleopAsync(string topic, double linear, double angular, double lift, int ttlMs, CancellationToken cancellationToken)
