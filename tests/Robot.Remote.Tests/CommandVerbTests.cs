@@ -79,6 +79,31 @@ public sealed class CommandVerbTests : RemoteTestBase
     }
 
     [Fact]
+    public async Task A_timeout_while_the_request_is_still_being_published_is_no_answer_too()
+    {
+        // Hold the request inside the broker (before its PUBACK) while the answer timeout expires.
+        var atBroker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Broker.Server.InterceptingPublishAsync += async e =>
+        {
+            if (e.ApplicationMessage.Topic != "robot/v1/R1/commands") return;
+            atBroker.TrySetResult();
+            await release.Task.WaitAsync(Patience);
+        };
+        Robot.Responder = _ => null;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        var run = Start(time, CancellationToken.None, "--broker", BrokerUrl, "--timeout", "5", "estop", Serial);
+        await atBroker.Task.WaitAsync(Patience);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var result = await run.WaitAsync(Patience);
+        release.TrySetResult();
+
+        Assert.True(result.ExitCode == 4, result.ToString());
+        Assert.Contains("no answer from robot R1", result.Error);
+    }
+
+    [Fact]
     public async Task An_answer_to_another_command_is_not_taken_for_ours()
     {
         Robot.Responder = request => FakeRobot.Accept(request) with { CommandId = Guid.NewGuid().ToString() };

@@ -125,8 +125,11 @@ public sealed class RobotClient : IAsyncDisposable
             // one and time out here instead.
             answer = await _link.RequestAsync(topic, ProtocolCodec.Encode(request), Timeout.InfiniteTimeSpan, linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or MqttLinkException
+                                   && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // Also when the timeout hit while the request was still being published: the link then
+            // reports a failed publish ("not connected"), but the truth is that nobody answered.
             throw new RobotClientException(RobotClientFailure.NoAnswer,
                 $"no answer from robot {serialNumber} to {request.Command} within {_options.AnswerTimeout.TotalSeconds:0.###} s (is it online? try 'robots')");
         }
