@@ -51,6 +51,9 @@ public sealed class MqttLink : IAsyncDisposable
     public Uri BrokerUri => _options.BrokerUri;
     /// <summary>This link's MQTT 5 response topic for <see cref="RequestAsync"/>.</summary>
     public string ResponseTopic { get; }
+    /// <summary>Why the last connection attempt failed (for example the broker's refusal reason), or null.</summary>
+    public string? LastConnectError { get; private set; }
+
     /// <summary>How many times the link has connected (1 after the first connect).</summary>
     public int ConnectCount => Volatile.Read(ref _connectCount);
 
@@ -107,6 +110,20 @@ public sealed class MqttLink : IAsyncDisposable
         }
     }
 
+    public async Task UnsubscribeAsync(string topicFilter, CancellationToken cancellationToken = default)
+    {
+        _subscriptions.TryRemove(topicFilter, out _);
+        if (!_client.IsConnected) return;
+        try
+        {
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topicFilter).Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogDebug(ex, "unsubscribe {Topic} failed; it is gone after the next reconnect", topicFilter);
+        }
+    }
+
     /// <summary>Publish; returns false when the link is down (nothing is queued: callers own their retries).</summary>
     public async Task<bool> PublishAsync(LinkMessage message, CancellationToken cancellationToken = default)
     {
@@ -132,13 +149,16 @@ public sealed class MqttLink : IAsyncDisposable
         _pendingRequests[key] = tcs;
         try
         {
+            // One deadline for sending and answering, so a slow send is reported as "no answer", not "not connected".
+            var deadline = tcs.Task.WaitAsync(timeout, _time, cancellationToken);
+            if (!IsConnected) throw new MqttLinkException(LinkFailure.NotConnected, $"not connected to {_options.BrokerUri}");
             var sent = await PublishAsync(new LinkMessage(topic, payload, 1) { ResponseTopic = ResponseTopic, CorrelationData = correlation }, cancellationToken).ConfigureAwait(false);
-            if (!sent) throw new MqttLinkException($"not connected to {_options.BrokerUri}");
-            return await tcs.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            if (!sent && !IsConnected) throw new MqttLinkException(LinkFailure.NotConnected, $"connection to {_options.BrokerUri} lost while sending");
+            return await deadline.ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            throw new MqttLinkException($"no answer on {topic} within {timeout.TotalSeconds:0.#} s");
+            throw new MqttLinkException(LinkFailure.NoAnswer, $"no answer on {topic} within {timeout.TotalSeconds:0.#} s");
         }
         finally
         {
@@ -215,22 +235,30 @@ public sealed class MqttLink : IAsyncDisposable
                     _log.LogInformation("connected to {Broker} as {ClientId}", _options.BrokerUri, _options.ClientId);
                     RaiseConnectionChanged(true);
                 }
-                catch (Exception ex) when (!stop.IsCancellationRequested)
+                catch (Exception) when (stop.IsCancellationRequested)
                 {
-                    _log.LogWarning("cannot reach broker {Broker}: {Reason}; retrying in {Delay} ms", _options.BrokerUri, ex.Message, (int)delay.TotalMilliseconds);
+                    return; // stopped while connecting: whatever the attempt threw no longer matters
+                }
+                catch (Exception ex)
+                {
+                    LastConnectError = Describe(ex);
+                    _log.LogWarning("cannot reach broker {Broker}: {Reason}; retrying in {Delay} ms", _options.BrokerUri, LastConnectError, (int)delay.TotalMilliseconds);
                     try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                     continue;
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
                 }
             }
             // Connected: sleep until a drop wakes us (or a slow periodic check, in case an event was missed).
             try { await _wake.WaitAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
         }
     }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        MQTTnet.Adapter.MqttConnectingFailedException => $"the broker refused the session: {ex.Message}",
+        _ when ex.InnerException is { } inner => $"{ex.Message} ({inner.Message})",
+        _ => ex.Message,
+    };
 
     private MqttClientOptions BuildOptions()
     {
@@ -323,4 +351,13 @@ public sealed class MqttLink : IAsyncDisposable
     }
 }
 
-public sealed class MqttLinkException(string message) : Exception(message);
+public enum LinkFailure
+{
+    NotConnected,
+    NoAnswer,
+}
+
+public sealed class MqttLinkException(LinkFailure failure, string message) : Exception(message)
+{
+    public LinkFailure Failure { get; } = failure;
+}
