@@ -35,7 +35,7 @@ free_port() {
 }
 PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
 CONF="$RESULTS/mosquitto.conf"
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file %s\n' "$PORT" "$RESULTS/mosquitto.log" > "$CONF"
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest file %s\n' "$PORT" "$RESULTS/mosquitto.log" > "$CONF"
 "$MOSQUITTO" -c "$CONF" &
 MOSQUITTO_PID=$!
 cleanup() { kill "$MOSQUITTO_PID" 2>/dev/null; wait "$MOSQUITTO_PID" 2>/dev/null; }

@@ -23,10 +23,16 @@ public static class TeleopBench
         {
             if (r.GetValueOrDefault<int>() is < 100 or > 1_000_000) r.AddError("--count must be 100 to 1000000");
         });
-        var broker = new Option<Uri?>("--broker") { Description = "an external broker (mqtt://host:port); default: the embedded broker on a free port" };
+        var broker = new Option<string?>("--broker") { Description = "an external broker (mqtt://host:port); default: the embedded broker on a free port" };
+        broker.Validators.Add(r =>
+        {
+            var text = r.GetValueOrDefault<string?>();
+            if (text is not null && !(Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "mqtt" or "mqtts" && u.Port > 0))
+                r.AddError($"--broker must look like mqtt://127.0.0.1:1883, got '{text}'");
+        });
         var seconds = new Option<double>("--telemetry-seconds") { Description = "how long to count telemetry", DefaultValueFactory = _ => 5 };
         var command = new Command("teleop", "Teleop command-to-driver latency (p50/p99/max) and sustained telemetry rate") { count, broker, seconds };
-        command.SetAction((p, ct) => RunAsync(p.GetValue(count), p.GetValue(broker), p.GetValue(seconds), ct));
+        command.SetAction((p, ct) => RunAsync(p.GetValue(count), p.GetValue(broker) is { } b ? new Uri(b) : null, p.GetValue(seconds), ct));
         return command;
     }
 

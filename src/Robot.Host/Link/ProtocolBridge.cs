@@ -72,25 +72,36 @@ public sealed class ProtocolBridge : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var tick = TimeSpan.FromMilliseconds(20);
         var telemetryPeriod = TimeSpan.FromSeconds(1 / _telemetry.RateHz);
         var visualizationPeriod = TimeSpan.FromSeconds(1 / _telemetry.VisualizationRateHz);
         var minStateInterval = TimeSpan.FromMilliseconds(100);
+        var idle = TimeSpan.FromMilliseconds(20);
         var lastStateVersion = -1L;
         var lastState = DateTimeOffset.MinValue;
-        var lastTelemetry = DateTimeOffset.MinValue;
-        var lastVisualization = DateTimeOffset.MinValue;
+        var start = _time.GetUtcNow();
+        // Fixed schedules (next += period), so the rates hold however long a publish takes.
+        var nextTelemetry = start;
+        var nextVisualization = start;
         while (!stoppingToken.IsCancellationRequested)
         {
-            // Sleep one tick, or less when something asks for an immediate publish.
-            var wake = _wake.Task;
-            await Task.WhenAny(wake, Task.Delay(tick, _time, stoppingToken)).ConfigureAwait(false);
-            if (stoppingToken.IsCancellationRequested) break;
-            if (wake.IsCompleted) Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            if (!_link.IsConnected) continue;
+            var now = _time.GetUtcNow();
+            var due = Min(Min(nextTelemetry, nextVisualization), now + idle);
+            if (due > now)
+            {
+                // Sleep until the next deadline, or less when something asks for an immediate publish.
+                var wake = _wake.Task;
+                await Task.WhenAny(wake, Task.Delay(due - now, _time, stoppingToken)).ConfigureAwait(false);
+                if (stoppingToken.IsCancellationRequested) break;
+                if (wake.IsCompleted) Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                now = _time.GetUtcNow();
+            }
+            if (!_link.IsConnected)
+            {
+                nextTelemetry = nextVisualization = now + idle;
+                continue;
+            }
             try
             {
-                var now = _time.GetUtcNow();
                 if (_factsheetRequested)
                 {
                     _factsheetRequested = false;
@@ -104,15 +115,15 @@ public sealed class ProtocolBridge : BackgroundService
                     lastState = now;
                     await PublishStateAsync(stoppingToken).ConfigureAwait(false);
                 }
-                if (now - lastTelemetry >= telemetryPeriod)
+                if (now >= nextTelemetry)
                 {
-                    lastTelemetry = now;
+                    nextTelemetry = Next(nextTelemetry, telemetryPeriod, now);
                     var telemetry = _robot.BuildTelemetry(Interlocked.Increment(ref _telemetrySeq));
                     await _link.PublishAsync(new LinkMessage(Topic(MessageKind.Telemetry), ProtocolCodec.Encode(telemetry)), stoppingToken).ConfigureAwait(false);
                 }
-                if (now - lastVisualization >= visualizationPeriod)
+                if (now >= nextVisualization)
                 {
-                    lastVisualization = now;
+                    nextVisualization = Next(nextVisualization, visualizationPeriod, now);
                     var v = _robot.BuildVisualization(Interlocked.Increment(ref _visualizationHeader) - 1, TopicScheme.VdaProtocolVersion);
                     await _link.PublishAsync(new LinkMessage(Topic(MessageKind.Visualization), ProtocolCodec.Encode(v)), stoppingToken).ConfigureAwait(false);
                 }
@@ -131,6 +142,15 @@ public sealed class ProtocolBridge : BackgroundService
             }
         }
     }
+
+    /// <summary>The next slot of a fixed schedule; after a stall, start again from now rather than burst.</summary>
+    private static DateTimeOffset Next(DateTimeOffset previous, TimeSpan period, DateTimeOffset now)
+    {
+        var next = previous + period;
+        return next <= now - period ? now + period : next;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private void OnConnectionChanged(bool up)
     {

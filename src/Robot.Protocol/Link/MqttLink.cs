@@ -331,7 +331,8 @@ public sealed class MqttLink : IAsyncDisposable
     {
         if (e.ClientWasConnected)
         {
-            _log.LogWarning("link to {Broker} lost: {Reason}", _options.BrokerUri, e.Reason);
+            if (_stop.IsCancellationRequested) _log.LogDebug("link to {Broker} closed", _options.BrokerUri);
+            else _log.LogWarning("link to {Broker} lost: {Reason}", _options.BrokerUri, e.Reason);
             RaiseConnectionChanged(false);
         }
         _wake.Release();

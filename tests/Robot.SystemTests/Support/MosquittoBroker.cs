@@ -22,7 +22,7 @@ public sealed class MosquittoBroker : IDisposable
         Port = port ?? EmbeddedBroker.FreePort(IPAddress.Loopback);
         _dir = Directory.CreateTempSubdirectory("robot-mosquitto-").FullName;
         File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
-            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\n");
+            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\n");
         Start();
     }
 
