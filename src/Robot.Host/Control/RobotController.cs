@@ -224,12 +224,19 @@ public sealed class RobotController
                 }
                 return;
             }
-            // OFFLINE or CONNECTIONBROKEN: stop teleop if this operator (or an unnamed one) is driving.
-            if (_supervisor.TeleopActive && (_teleopOperator is null || _teleopOperator == presence.OperatorId))
+            var driving = _supervisor.TeleopActive && (_teleopOperator is null || _teleopOperator == presence.OperatorId);
+            if (presence.State == ConnectionState.Offline)
+            {
+                // A clean goodbye: stop any motion this operator started, but nothing is wrong.
+                if (driving) _supervisor.StopTeleop();
+                return;
+            }
+            // CONNECTIONBROKEN (the operator client's will): the link died under a driving operator.
+            if (driving)
             {
                 _lostOperators.Add(presence.OperatorId);
                 _supervisor.SetLinkState(FailsafeCause.OperatorLinkLost, true);
-                Raise("operatorLinkLost", "warning", $"operator {presence.OperatorId} is {presence.State.ToString().ToUpperInvariant()}: teleop stopped");
+                Raise("operatorLinkLost", "warning", $"operator {presence.OperatorId}'s link broke: teleop stopped");
             }
         }
     }

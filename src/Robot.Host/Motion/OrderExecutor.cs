@@ -257,7 +257,7 @@ public sealed class OrderExecutor
     public string? Resume()
     {
         if (!Paused) return null;
-        if (!_supervisor.MotionAllowed) return "cannot resume while the robot is stopped or held: " + string.Join(", ", _supervisor.ActiveCauses);
+        if (!_supervisor.MotionAllowed) return "cannot resume while the robot is stopped or held: " + _supervisor.BlockingCauses();
         Paused = false;
         Changed?.Invoke();
         return null;

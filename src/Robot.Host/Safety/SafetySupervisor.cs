@@ -109,7 +109,7 @@ public sealed class SafetySupervisor
     /// <summary>Move the lift to a height (command or order action). Refused under hold or stop.</summary>
     public string? RequestLift(Length height)
     {
-        if (!MotionAllowed) return "lift refused: " + string.Join(", ", _active.Select(c => FailsafeTable.For(c).Description));
+        if (!MotionAllowed) return "lift refused: " + BlockingCauses();
         if (height < _hw.Lift.MinHeight || height > _hw.Lift.MaxHeight)
             return $"height {height.Meters:0.###} m is outside the lift's range {_hw.Lift.MinHeight.Meters:0.###} to {_hw.Lift.MaxHeight.Meters:0.###} m";
         _hw.Lift.MoveTo(height);
@@ -170,9 +170,13 @@ public sealed class SafetySupervisor
         }
     }
 
+    /// <summary>The causes that hold or stop all motion, for refusal messages.</summary>
+    public string BlockingCauses() => string.Join(", ", _active.Where(c => FailsafeTable.For(c).Action >= FailsafeAction.Hold).Select(c => FailsafeTable.For(c).Description));
+
     private bool OnlyDeadman() => _active.All(c => c == FailsafeCause.TeleopDeadman || FailsafeTable.For(c).Action < FailsafeAction.StopTeleop);
 
-    private void StopTeleop()
+    /// <summary>End teleop now (the operator said goodbye); the drive holds zero.</summary>
+    public void StopTeleop()
     {
         _teleopActive = false;
         _teleop = default;

@@ -176,3 +176,29 @@ public class SafetyAtTheDriverOutputsTests
         Assert.False(rig.Controller.HandleCommand(rig.Command(CommandNames.LiftTo, 1.0)).Accepted);
     }
 }
+
+public class OperatorGoodbyeTests
+{
+    [Fact]
+    public async Task A_clean_operator_goodbye_stops_its_teleop_without_raising_a_failsafe()
+    {
+        await using var rig = new RobotRig();
+        Assert.Null(rig.Controller.HandleTeleop(rig.Teleop(0.5, ttlMs: 300, operatorId: "op1")));
+        rig.Controller.HandleOperatorPresence(new OperatorPresence { OperatorId = "op1", State = ConnectionState.Offline, Timestamp = rig.Now });
+        Assert.Equal(0, rig.World.Drive.Command.Linear);
+        Assert.DoesNotContain(rig.State().Errors, e => e.ErrorType == "operatorLinkLost");
+        Assert.Null(rig.Controller.HandleTeleop(rig.Teleop(0.2, operatorId: "op1")));
+    }
+
+    [Fact]
+    public async Task A_refused_lift_names_only_the_cause_that_blocks_it()
+    {
+        await using var rig = new RobotRig();
+        Assert.Null(rig.Controller.HandleTeleop(rig.Teleop(0.5, operatorId: "op1")));
+        rig.Controller.HandleOperatorPresence(new OperatorPresence { OperatorId = "op1", State = ConnectionState.ConnectionBroken, Timestamp = rig.Now });
+        rig.Controller.HandleCommand(rig.Command(CommandNames.EmergencyStop));
+        var refused = rig.Controller.HandleCommand(rig.Command(CommandNames.LiftTo, 1.0));
+        Assert.Contains("emergency stop", refused.Message);
+        Assert.DoesNotContain("operator", refused.Message);
+    }
+}
