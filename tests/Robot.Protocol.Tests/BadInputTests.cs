@@ -408,7 +408,7 @@ public class BadInputTests
     [InlineData("uagv/v2/PortRad/RIR-0007/unknown")]
     [InlineData("uagv/v1/PortRad/RIR-0007/order")]
     [InlineData("uagv/v2/PortRad/RIR-0007/order/extra")]
-    [InlineData("robot/v1/RIR-0007/reports")]
+    [InlineData("robot/v1/RIR-0007/reportz")]
     [InlineData("robot/v1/clients/teleop")]
     [InlineData("robot/v1/clients/abc/responses")]
     [InlineData("robot/v1/RIR-0007/state")]

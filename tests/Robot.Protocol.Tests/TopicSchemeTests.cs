@@ -86,7 +86,7 @@ public class TopicSchemeTests
     [InlineData("robot/v1/clients/teleop")]
     [InlineData("robot/v2/RIR-0007/teleop")]
     [InlineData("robot/v1/RIR-0007/state")]
-    [InlineData("robot/v1/RIR-0007/reports")]
+    [InlineData("robot/v1/RIR-0007/reportz")]
     [InlineData("robot/v1/RIR-0007/teleop/x")]
     [InlineData("robot/v1/RIR-0007/command")]
     [InlineData("robot/v1/clients/remote-1/responses")]

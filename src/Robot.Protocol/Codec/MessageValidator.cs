@@ -129,6 +129,13 @@ public static class MessageValidator
 
     public static ProtocolError? Validate(OperatorPresence p) => Id(p.OperatorId, "operatorId");
 
+    public static ProtocolError? Validate(ReportAck a)
+    {
+        var e = Id(a.ReportId, "reportId") ?? Id(a.AckedBy, "ackedBy");
+        if (e is not null) return e;
+        return a.ReportHash.Length == 64 && a.ReportHash.All(Uri.IsHexDigit) ? null : Range("reportHash", "must be 64 hexadecimal digits (SHA-256)");
+    }
+
     private static ProtocolError? Actions(IReadOnlyList<VdaAction> actions, string at)
     {
         if (actions.Count > MaxActionsPerElement) return Range(at, $"at most {MaxActionsPerElement} actions");

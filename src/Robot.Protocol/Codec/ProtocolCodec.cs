@@ -67,6 +67,8 @@ public static class ProtocolCodec
             MessageKind.Operator => Typed(address, payload, Context.OperatorPresence, MessageValidator.Validate),
             MessageKind.Event => Typed(address, payload, Context.RobotEvent, static _ => null),
             MessageKind.Response => Typed(address, payload, Context.CommandResponse, static _ => null),
+            MessageKind.Report => Typed(address, payload, Context.InspectionReport, static _ => null),
+            MessageKind.ReportAck => Typed(address, payload, Context.ReportAck, MessageValidator.Validate),
             _ => DecodeResult.Fail(address, new ProtocolError(ProtocolErrorCode.UnknownTopic, "unsupported topic")),
         };
     }

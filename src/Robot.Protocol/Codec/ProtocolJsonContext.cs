@@ -29,4 +29,6 @@ namespace Robot.Protocol.Codec;
 [JsonSerializable(typeof(CommandResponse))]
 [JsonSerializable(typeof(OperatorPresence))]
 [JsonSerializable(typeof(RobotEvent))]
+[JsonSerializable(typeof(InspectionReport))]
+[JsonSerializable(typeof(ReportAck))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -18,6 +18,10 @@ public enum MessageKind
     Event,
     /// <summary>Command responses for clients without an MQTT 5 response topic.</summary>
     Response,
+    /// <summary>Inspection reports, re-sent until acknowledged.</summary>
+    Report,
+    /// <summary>Acknowledgements of reports.</summary>
+    ReportAck,
 }
 
 /// <summary>A parsed topic: which robot, which message.</summary>
@@ -101,6 +105,8 @@ public static class TopicScheme
         MessageKind.Operator => "operator",
         MessageKind.Event => "events",
         MessageKind.Response => "responses",
+        MessageKind.Report => "reports",
+        MessageKind.ReportAck => "reportAcks",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a robot extension topic"),
     };
 
@@ -116,7 +122,7 @@ public static class TopicScheme
 
     private static bool TryExtensionKind(string name, out MessageKind kind)
     {
-        foreach (var k in new[] { MessageKind.Teleop, MessageKind.Telemetry, MessageKind.Command, MessageKind.Operator, MessageKind.Event, MessageKind.Response })
+        foreach (var k in new[] { MessageKind.Teleop, MessageKind.Telemetry, MessageKind.Command, MessageKind.Operator, MessageKind.Event, MessageKind.Response, MessageKind.Report, MessageKind.ReportAck })
         {
             if (ExtensionName(k) == name) { kind = k; return true; }
         }
