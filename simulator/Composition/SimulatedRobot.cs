@@ -57,6 +57,8 @@ public sealed class SimulatedRobot : IAsyncDisposable
             ["Broker:Embedded"] = options.EmbeddedBroker ? "true" : "false",
             ["Broker:Port"] = options.BrokerUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Broker:BindAddress"] = options.BrokerUri.Host is "localhost" ? "127.0.0.1" : options.BrokerUri.Host,
+            // The simulated probe needs no warm-up.
+            ["Measurement:Profile:WarmUp"] = "00:00:00",
         };
         foreach (var (k, v) in options.Config) config[k] = v;
         var world = new SimWorld(options.World, options.Time);

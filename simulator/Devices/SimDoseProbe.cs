@@ -17,6 +17,7 @@ public sealed class SimDoseProbe : IDoseRateProbe
     private double _countWindow;
     private double _windowSeconds;
     private double _cps;
+    private long _total;
 
     public SimDoseProbe(Func<double> trueDoseRateMicroSvPerHour, TimeProvider time, int seed, string model = "sim-NaI-2x2", double countsPerSecondPerMicroSvPerHour = 1400, double responseTimeS = 2.0)
     {
@@ -39,7 +40,7 @@ public sealed class SimDoseProbe : IDoseRateProbe
     {
         lock (_gate)
         {
-            return new DoseRateReading(_time.GetUtcNow(), _display, _cps, ForcedStatus);
+            return new DoseRateReading(_time.GetUtcNow(), _display, _cps, ForcedStatus, _total);
         }
     }
 
@@ -49,6 +50,7 @@ public sealed class SimDoseProbe : IDoseRateProbe
         {
             var counts = Poisson(_random, _trueDoseRate() * Sensitivity * dt);
             _countWindow += counts;
+            _total += counts;
             _windowSeconds += dt;
             if (_windowSeconds >= 1.0)
             {

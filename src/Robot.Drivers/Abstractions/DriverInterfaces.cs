@@ -63,12 +63,17 @@ public enum DetectorStatus
     Silent,
 }
 
-/// <summary>One reading of the dose-rate probe. Raw is what the instrument displays, before calibration.</summary>
+/// <summary>
+/// One reading of the dose-rate probe. Raw is what the instrument displays, before calibration.
+/// TotalCounts, where the probe has a counter, is monotonic since start: counts in an interval are the
+/// difference of two readings (what the sequential test needs, independent of the display's averaging).
+/// </summary>
 public readonly record struct DoseRateReading(
     DateTimeOffset Time,
     double RawMicroSievertPerHour,
     double? CountsPerSecond,
-    DetectorStatus Status);
+    DetectorStatus Status,
+    long? TotalCounts = null);
 
 /// <summary>The gamma dose-rate probe. (UnitsNet has no dose-rate quantity: µSv/h is in the names.)</summary>
 public interface IDoseRateProbe

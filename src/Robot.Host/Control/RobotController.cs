@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Robot.Drivers.Abstractions;
 using Robot.Host.Configuration;
 using Robot.Host.Motion;
+using Robot.Host.Procedure;
 using Robot.Host.Safety;
 using Robot.Protocol.Codec;
 using Robot.Protocol.Extensions;
@@ -31,11 +32,12 @@ public sealed class RobotController
     private readonly List<(VdaError Error, DateTimeOffset At)> _inputErrors = [];
     private readonly HashSet<string> _lostOperators = new(StringComparer.Ordinal);
     private string? _teleopOperator;
+    private string? _inspectionOperator;
     private long _stateVersion;
     private long _eventSeq;
 
     public RobotController(RobotHardware hardware, TimeProvider time, ILogger<RobotController> log,
-        RobotIdentityOptions identity, SafetyOptions safety, MotionOptions motion, TelemetryOptions telemetry)
+        RobotIdentityOptions identity, SafetyOptions safety, MotionOptions motion, TelemetryOptions telemetry, ProcedureSetup? procedure = null)
     {
         _hw = hardware;
         _time = time;
@@ -43,7 +45,11 @@ public sealed class RobotController
         _identity = identity;
         _telemetry = telemetry;
         _supervisor = new SafetySupervisor(hardware, safety);
-        _executor = new OrderExecutor(hardware, _supervisor, motion, identity.MapId);
+        var setup = procedure ?? new ProcedureSetup(new MeasurementProfileOptions(), new InstrumentOptions(), new ProcedureOptions(), new JournalWriter(new InMemoryRecorder(), log));
+        Procedure = new InspectionProcedure(_gate, hardware, _supervisor, time, log, setup.Journal, setup.Profile, setup.Instrument, setup.Options, motion,
+            identity.SerialNumber, (kind, severity, message) => Raise(kind, severity, message));
+        Procedure.Changed += MarkStateChanged;
+        _executor = new OrderExecutor(hardware, _supervisor, motion, identity.MapId, Procedure, setup.Profile.Name);
         _commands = new CommandGuard(time, safety.CommandMaxAge, safety.CommandClockSkew);
         _teleopGuard = new CommandGuard(time, safety.TeleopMaxAge, safety.CommandClockSkew);
         _supervisor.CauseChanged += OnCauseChanged;
@@ -54,6 +60,9 @@ public sealed class RobotController
             if (open) EmergencyStop(FailsafeCause.EmergencyStopInput);
         };
     }
+
+    /// <summary>The SN/T 0570 inspection procedure (runs as node actions of orders).</summary>
+    public InspectionProcedure Procedure { get; }
 
     /// <summary>Rises whenever something the VDA 5050 state reports has changed.</summary>
     public long StateVersion => Interlocked.Read(ref _stateVersion);
@@ -67,7 +76,10 @@ public sealed class RobotController
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            // Order first (it may start the procedure), then the procedure's activity, then the
+            // supervisor, which gates and applies whatever motion was asked for.
             _executor.Tick();
+            Procedure.Tick(now);
             _supervisor.Tick(now);
             PruneInputErrors(now);
         }
@@ -83,6 +95,8 @@ public sealed class RobotController
                 return Refuse(new ProtocolError(ProtocolErrorCode.EmergencyStopActive, "emergency stop is latched; reset it before sending orders", "$.orderId"), "order", order.OrderId);
             var error = _executor.Accept(order);
             if (error is not null) return Refuse(error, "order", order.OrderId);
+            _inspectionOperator = order.Nodes.SelectMany(n => n.Actions).SelectMany(a => a.ActionParameters ?? [])
+                .Where(p => p.Key == "operatorId" && p.Value.ValueKind == System.Text.Json.JsonValueKind.String).Select(p => p.Value.GetString()).LastOrDefault() ?? _inspectionOperator;
             _log.LogInformation("order {OrderId}/{Update} accepted: {Nodes} nodes", order.OrderId, order.OrderUpdateId, order.Nodes.Count);
             MarkStateChanged();
             return null;
@@ -216,6 +230,11 @@ public sealed class RobotController
     {
         lock (_gate)
         {
+            if (Procedure.State != ProcedureState.Idle && Procedure.Telemetry() is { } p && presence.OperatorId == _inspectionOperator)
+            {
+                // The operator who started the inspection: its link decides the inspection's hold.
+                Procedure.OnLinkChanged(lost: presence.State == ConnectionState.ConnectionBroken);
+            }
             if (presence.State == ConnectionState.Online)
             {
                 if (_lostOperators.Remove(presence.OperatorId) && _lostOperators.Count == 0)
@@ -246,6 +265,7 @@ public sealed class RobotController
         lock (_gate)
         {
             _supervisor.SetLinkState(FailsafeCause.BrokerLinkLost, !up);
+            Procedure.OnLinkChanged(lost: !up);
         }
     }
 
@@ -284,6 +304,7 @@ public sealed class RobotController
                     },
                 });
             }
+            errors.AddRange(Procedure.Errors());
             errors.AddRange(_inputErrors.Select(e => e.Error));
             return new State
             {
@@ -363,6 +384,7 @@ public sealed class RobotController
                 WallDistanceM = _hw.WallRange.Distance?.Meters,
                 Activity = ActivityUnlocked(),
                 OperatorLinkUp = !_supervisor.ActiveCauses.Contains(FailsafeCause.OperatorLinkLost),
+                Procedure = Procedure.Telemetry(),
             };
         }
     }
@@ -415,6 +437,7 @@ public sealed class RobotController
         _supervisor.EmergencyStopLatched ? "emergencyStop"
         : _supervisor.Action == FailsafeAction.Hold ? "hold"
         : _supervisor.TeleopActive ? "teleop"
+        : Procedure.State != ProcedureState.Idle ? (_executor.Paused ? "paused" : "inspecting")
         : _executor.HasActiveOrder ? (_executor.Paused ? "paused" : "order")
         : "idle";
 
@@ -527,3 +550,6 @@ public sealed class RobotController
 
     private void MarkStateChanged() => Interlocked.Increment(ref _stateVersion);
 }
+
+/// <summary>What the procedure needs: the measurement profile, the instrument's calibration, where to work, and the journal.</summary>
+public sealed record ProcedureSetup(MeasurementProfileOptions Profile, InstrumentOptions Instrument, ProcedureOptions Options, JournalWriter Journal);

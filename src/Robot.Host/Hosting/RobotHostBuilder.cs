@@ -8,6 +8,7 @@ using Robot.Drivers.Abstractions;
 using Robot.Host.Configuration;
 using Robot.Host.Control;
 using Robot.Host.Link;
+using Robot.Host.Procedure;
 using Robot.Protocol.Link;
 
 namespace Robot.Host.Hosting;
@@ -51,6 +52,9 @@ public static class RobotHostBuilder
         AddOptions<TelemetryOptions>(services, config, TelemetryOptions.Section);
         AddOptions<BrokerOptions>(services, config, BrokerOptions.Section, b =>
             System.Net.IPAddress.TryParse(b.BindAddress, out _) ? [] : [$"BindAddress: '{b.BindAddress}' is not an IP address"]);
+        AddOptions<MeasurementProfileOptions>(services, config, "Measurement:Profile", p => p.Problems());
+        AddOptions<InstrumentOptions>(services, config, "Measurement:Instrument");
+        AddOptions<ProcedureOptions>(services, config, ProcedureOptions.Section);
         services.AddOptions<MqttLinkOptions>().Bind(config.GetSection("Link"), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttLinkOptions>>(new SectionValidator<MqttLinkOptions>("Link", l => l.Validate() is { } e ? [e] : []));
         services.PostConfigure<MqttLinkOptions>(l =>
@@ -61,7 +65,10 @@ public static class RobotHostBuilder
         services.AddSingleton(hardware);
         services.AddSingleton(sp => new RobotController(sp.GetRequiredService<RobotHardware>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RobotController>>(), Value<RobotIdentityOptions>(sp), Value<SafetyOptions>(sp),
-            Value<MotionOptions>(sp), Value<TelemetryOptions>(sp)));
+            Value<MotionOptions>(sp), Value<TelemetryOptions>(sp),
+            new ProcedureSetup(Value<MeasurementProfileOptions>(sp), Value<InstrumentOptions>(sp), Value<ProcedureOptions>(sp), sp.GetRequiredService<JournalWriter>())));
+        services.TryAddSingleton<IInspectionRecorder, InMemoryRecorder>();
+        services.AddSingleton(sp => new JournalWriter(sp.GetRequiredService<IInspectionRecorder>(), sp.GetRequiredService<ILogger<JournalWriter>>()));
         services.AddSingleton(sp => new MqttLink(Value<MqttLinkOptions>(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
 
         if (config.GetValue<bool>("Broker:Embedded"))

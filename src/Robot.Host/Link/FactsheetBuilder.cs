@@ -77,6 +77,32 @@ public static class FactsheetBuilder
                     ActionScopes = ["NODE"],
                     ActionParameters = [new FactsheetActionParameter { Key = "heightM", ValueDataType = "NUMBER", Description = "probe height above ground, metres" }],
                 },
+                new AgvActionDescription
+                {
+                    ActionType = "inspectContainer",
+                    ActionDescription = "SN/T 0570-2007 survey of a container: background (if stale), stations round every face at the profile heights, confirmation, hot-spot localisation, report",
+                    ActionScopes = ["NODE"],
+                    ActionParameters =
+                    [
+                        new FactsheetActionParameter { Key = "containerNumber", ValueDataType = "STRING", Description = "ISO 6346 number, check digit verified" },
+                        new FactsheetActionParameter { Key = "containerType", ValueDataType = "STRING", Description = "20ft, 40ft or 40ftHC" },
+                        new FactsheetActionParameter { Key = "x", ValueDataType = "NUMBER", Description = "container centre, metres" },
+                        new FactsheetActionParameter { Key = "y", ValueDataType = "NUMBER", Description = "container centre, metres" },
+                        new FactsheetActionParameter { Key = "theta", ValueDataType = "NUMBER", Description = "heading of the long axis, radians (door end at -x)", IsOptional = true },
+                        new FactsheetActionParameter { Key = "profile", ValueDataType = "STRING", Description = "must name the configured profile", IsOptional = true },
+                        new FactsheetActionParameter { Key = "pointMode", ValueDataType = "STRING", Description = "standard or sequential", IsOptional = true },
+                        new FactsheetActionParameter { Key = "measureBackground", ValueDataType = "BOOL", Description = "measure a fresh background first", IsOptional = true },
+                        new FactsheetActionParameter { Key = "operatorId", ValueDataType = "STRING", IsOptional = true },
+                    ],
+                    ResultDescription = "verdict and report id",
+                },
+                new AgvActionDescription
+                {
+                    ActionType = "measureBackground",
+                    ActionDescription = "drive to the background spot and measure the local background (probe 1 m, mean of 5 readings)",
+                    ActionScopes = ["NODE"],
+                    ResultDescription = "background dose rate",
+                },
                 .. OrderExecutor.SupportedInstantActions.Select(a => new AgvActionDescription { ActionType = a, ActionScopes = ["INSTANT"] }),
             ],
         },

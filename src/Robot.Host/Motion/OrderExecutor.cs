@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Robot.Drivers.Abstractions;
 using Robot.Host.Configuration;
+using Robot.Host.Procedure;
 using Robot.Host.Safety;
 using Robot.Protocol.Codec;
 using Robot.Protocol.Vda5050;
@@ -17,7 +18,7 @@ namespace Robot.Host.Motion;
 public sealed class OrderExecutor
 {
     /// <summary>Node and edge action types this robot carries out (the factsheet lists them).</summary>
-    public static readonly IReadOnlyList<string> SupportedOrderActions = ["liftTo"];
+    public static readonly IReadOnlyList<string> SupportedOrderActions = ["liftTo", InspectionRequest.InspectContainer, InspectionRequest.MeasureBackground];
 
     /// <summary>Instant actions this robot carries out.</summary>
     public static readonly IReadOnlyList<string> SupportedInstantActions = ["startPause", "stopPause", "cancelOrder", "stateRequest", "factsheetRequest"];
@@ -38,8 +39,13 @@ public sealed class OrderExecutor
     private int _arrivedActionIndex;
     private double _lastX, _lastY;
 
-    public OrderExecutor(RobotHardware hardware, SafetySupervisor supervisor, MotionOptions motion, string mapId)
+    private readonly InspectionProcedure _procedure;
+    private readonly string _profileName;
+
+    public OrderExecutor(RobotHardware hardware, SafetySupervisor supervisor, MotionOptions motion, string mapId, InspectionProcedure procedure, string profileName)
     {
+        _procedure = procedure;
+        _profileName = profileName;
         _hw = hardware;
         _supervisor = supervisor;
         _motion = motion;
@@ -190,7 +196,7 @@ public sealed class OrderExecutor
         return null;
     }
 
-    private static ProtocolError? UnsupportedAction(IReadOnlyList<VdaAction> actions, string at)
+    private ProtocolError? UnsupportedAction(IReadOnlyList<VdaAction> actions, string at)
     {
         for (var j = 0; j < actions.Count; j++)
         {
@@ -199,6 +205,9 @@ public sealed class OrderExecutor
                 return new ProtocolError(ProtocolErrorCode.UnsupportedAction, $"action type '{a.ActionType}' is not supported here; supported: {string.Join(", ", SupportedOrderActions)}", $"{at}[{j}].actionType");
             if (a.ActionType == "liftTo" && LiftHeight(a) is null)
                 return new ProtocolError(ProtocolErrorCode.SchemaViolation, "liftTo needs a numeric parameter heightM", $"{at}[{j}].actionParameters");
+            if (a.ActionType is InspectionRequest.InspectContainer or InspectionRequest.MeasureBackground
+                && InspectionRequest.From(a, _profileName, "fleet").Error is { } bad)
+                return bad with { Field = $"{at}[{j}].actionParameters" };
         }
         return null;
     }
@@ -250,6 +259,7 @@ public sealed class OrderExecutor
         Paused = true;
         Driving = false;
         _supervisor.ReleaseAutonomous();
+        if (_procedure.State != ProcedureState.Idle) _procedure.Pause();
         Changed?.Invoke();
         return null;
     }
@@ -259,6 +269,7 @@ public sealed class OrderExecutor
         if (!Paused) return null;
         if (!_supervisor.MotionAllowed) return "cannot resume while the robot is stopped or held: " + _supervisor.BlockingCauses();
         Paused = false;
+        if (_procedure.State != ProcedureState.Idle) _procedure.Resume();
         Changed?.Invoke();
         return null;
     }
@@ -268,6 +279,7 @@ public sealed class OrderExecutor
     {
         if (!HasActiveOrder) return false;
         _supervisor.ReleaseAutonomous();
+        if (_procedure.State != ProcedureState.Idle) _procedure.Cancel("cancelled by the operator (cancelOrder)");
         _hw.Lift.Stop();
         foreach (var id in _actionOrder)
         {
@@ -288,6 +300,7 @@ public sealed class OrderExecutor
     public void OnEmergencyStop()
     {
         if (HasActiveOrder) Paused = true;
+        if (_procedure.State != ProcedureState.Idle) _procedure.Pause();
         Driving = false;
         _supervisor.ReleaseAutonomous();
         Changed?.Invoke();
@@ -366,6 +379,34 @@ public sealed class OrderExecutor
             var state = _actionStates[action.ActionId];
             switch (state.ActionStatus)
             {
+                case ActionStatus.Waiting when action.ActionType is InspectionRequest.InspectContainer or InspectionRequest.MeasureBackground:
+                {
+                    var (request, error) = InspectionRequest.From(action, _profileName, "fleet");
+                    var refusal = error?.Message ?? _procedure.Start(request!)?.Message;
+                    _actionStates[action.ActionId] = refusal is null
+                        ? state with { ActionStatus = ActionStatus.Running, ResultDescription = "started" }
+                        : state with { ActionStatus = ActionStatus.Failed, ResultDescription = refusal };
+                    if (refusal is not null) _arrivedActionIndex++;
+                    Changed?.Invoke();
+                    if (refusal is null) return false;
+                    break;
+                }
+                case ActionStatus.Running when action.ActionType is InspectionRequest.InspectContainer or InspectionRequest.MeasureBackground:
+                {
+                    if (_procedure.Outcome is { } outcome && outcome.ActionId == action.ActionId && _procedure.State == ProcedureState.Idle)
+                    {
+                        _actionStates[action.ActionId] = state with
+                        {
+                            ActionStatus = outcome.Succeeded ? ActionStatus.Finished : ActionStatus.Failed,
+                            ResultDescription = outcome.Result.Length > 500 ? outcome.Result[..500] : outcome.Result,
+                        };
+                        _arrivedActionIndex++;
+                        Changed?.Invoke();
+                        // The procedure drove the robot around: the next node is reached from wherever it ended.
+                        break;
+                    }
+                    return false;
+                }
                 case ActionStatus.Waiting:
                 {
                     var height = LiftHeight(action)!.Value;

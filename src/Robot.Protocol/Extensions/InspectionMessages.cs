@@ -41,6 +41,8 @@ public sealed record InstrumentInfo
     public required string CalibrationCertificate { get; init; }
     [JsonConverter(typeof(UtcMillisecondsConverter))]
     public required DateTimeOffset CalibrationValidUntil { get; init; }
+    /// <summary>Counts per second per µSv/h (the sequential test works on counts).</summary>
+    public double? CountsPerSecondPerUSvPerH { get; init; }
 }
 
 /// <summary>The measurement profile in force (named, versioned, from config).</summary>

@@ -81,6 +81,23 @@ public sealed record Telemetry
     /// <summary>idle, teleop, order, emergencyStop, hold.</summary>
     public required string Activity { get; init; }
     public bool OperatorLinkUp { get; init; }
+    /// <summary>The inspection in progress, if any.</summary>
+    public ProcedureTelemetry? Procedure { get; init; }
+}
+
+/// <summary>Progress of the inspection procedure.</summary>
+public sealed record ProcedureTelemetry
+{
+    public required string State { get; init; }
+    public string? InspectionId { get; init; }
+    public string? ContainerNumber { get; init; }
+    public int PointsDone { get; init; }
+    public int PointsPlanned { get; init; }
+    public string? CurrentPoint { get; init; }
+    public double? BackgroundUSvPerH { get; init; }
+    public double? LastDoseUSvPerH { get; init; }
+    public string? LastVerdict { get; init; }
+    public string? LastReportId { get; init; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Robot.Host.Configuration;
 using Robot.Host.Control;
+using Robot.Host.Procedure;
 using Robot.Protocol.Extensions;
 using Robot.Protocol.Vda5050;
 using Robot.Simulator.Clock;
@@ -18,19 +19,29 @@ public sealed class RobotRig : IAsyncDisposable
     public const string Manufacturer = "PortCustoms";
     private int _ids;
 
-    public RobotRig(SafetyOptions? safety = null, MotionOptions? motion = null, SimWorldOptions? world = null)
+    public RobotRig(SafetyOptions? safety = null, MotionOptions? motion = null, SimWorldOptions? world = null,
+        MeasurementProfileOptions? profile = null, InstrumentOptions? instrument = null, ProcedureOptions? procedure = null,
+        Func<SimWorld, SimClock, Robot.Drivers.Abstractions.IDoseRateProbe>? probe = null)
     {
         Clock = new SimClock(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         Safety = safety ?? new SafetyOptions();
         World = new SimWorld(world ?? new SimWorldOptions(), Clock.Time);
-        Controller = new RobotController(World.Hardware, Clock.Time, NullLogger<RobotController>.Instance,
-            new RobotIdentityOptions { SerialNumber = Serial, Manufacturer = Manufacturer }, Safety, motion ?? new MotionOptions(), new TelemetryOptions());
+        var hardware = probe is null ? World.Hardware : World.Hardware with { DoseProbe = probe(World, Clock) };
+        Recorder = new InMemoryRecorder();
+        Journal = new JournalWriter(Recorder, NullLogger.Instance);
+        Profile = profile ?? new MeasurementProfileOptions { WarmUp = TimeSpan.Zero };
+        Controller = new RobotController(hardware, Clock.Time, NullLogger<RobotController>.Instance,
+            new RobotIdentityOptions { SerialNumber = Serial, Manufacturer = Manufacturer }, Safety, motion ?? new MotionOptions(), new TelemetryOptions(),
+            new ProcedureSetup(Profile, instrument ?? new InstrumentOptions(), procedure ?? new ProcedureOptions(), Journal));
         // The supervisor's tick on the same virtual clock, as the ControlLoop does in the host.
         var period = TimeSpan.FromSeconds(1.0 / Safety.TickHz);
         Tick = Clock.Time.CreateTimer(_ => Controller.Tick(), null, period, period);
     }
 
     public SimClock Clock { get; }
+    public InMemoryRecorder Recorder { get; }
+    public JournalWriter Journal { get; }
+    public MeasurementProfileOptions Profile { get; }
     public SimWorld World { get; }
     public SafetyOptions Safety { get; }
     public RobotController Controller { get; }
@@ -51,6 +62,20 @@ public sealed class RobotRig : IAsyncDisposable
             if (condition()) return true;
             AdvanceMs(20);
         }
+        return condition();
+    }
+
+    /// <summary>Lockstep with the procedure's actor: step 20 ms, then let every posted trigger fire.</summary>
+    public async Task<bool> RunUntilAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var end = Now + limit;
+        while (Now < end)
+        {
+            await Controller.Procedure.WhenIdleAsync();
+            if (condition()) return true;
+            AdvanceMs(20);
+        }
+        await Controller.Procedure.WhenIdleAsync();
         return condition();
     }
 
@@ -123,6 +148,7 @@ public sealed class RobotRig : IAsyncDisposable
     {
         Tick.Dispose();
         World.Dispose();
+        await Journal.DisposeAsync();
         await Clock.DisposeAsync();
     }
 }

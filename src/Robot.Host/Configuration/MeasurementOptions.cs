@@ -1,0 +1,159 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Robot.Host.Configuration;
+
+/// <summary>
+/// "Measurement:Profile": the named, versioned measurement profile (SNT0570.md). Every figure of
+/// the procedure lives here, so a maintainer can check and change it without a rebuild.
+/// Defaults are the snt0570-2007 profile: [firm] figures from the standard, [default] ones marked.
+/// </summary>
+public sealed class MeasurementProfileOptions
+{
+    [Required, RegularExpression(@"^[A-Za-z0-9_.\-]{1,64}$")]
+    public string Name { get; set; } = "snt0570-2007";
+
+    [Required, RegularExpression(@"^[A-Za-z0-9_.\-]{1,32}$")]
+    public string Version { get; set; } = "1.0";
+
+    /// <summary>standard (fixed readings) or sequential (SPRT, falling back to standard at MaxDwell).</summary>
+    [Required, RegularExpression("^(standard|sequential)$", ErrorMessage = "must be standard or sequential")]
+    public string PointMode { get; set; } = "standard";
+
+    /// <summary>[firm] A point exceeding background + this (µSv/h) makes the container suspect.</summary>
+    [Range(0.01, 10.0)]
+    public double LimitUSvPerH { get; set; } = 0.25;
+
+    /// <summary>[firm pattern] Readings per point, and the interval between them.</summary>
+    [Range(1, 100)]
+    public int ReadingsPerPoint { get; set; } = 5;
+
+    [Range(0.5, 120.0)]
+    public double ReadingIntervalS { get; set; } = 10;
+
+    /// <summary>Wait after the probe reaches its height (the instrument's response time).</summary>
+    [Range(0.0, 300.0)]
+    public double SettleS { get; set; } = 10;
+
+    /// <summary>[default] Probe heights at each station.</summary>
+    [Required, MinLength(1)]
+    public double[] HeightsM { get; set; } = [0.5, 1.3, 2.1];
+
+    /// <summary>[default] Station spacing along each face.</summary>
+    [Range(0.25, 5.0)]
+    public double StationSpacingM { get; set; } = 1.0;
+
+    /// <summary>[default] Probe-to-wall distance, measured by the range finder and recorded with every reading.</summary>
+    [Range(0.02, 1.0)]
+    public double WallDistanceM { get; set; } = 0.10;
+
+    [Range(0.005, 0.5)]
+    public double WallDistanceToleranceM { get; set; } = 0.05;
+
+    /// <summary>A point is an ANOMALY when its net dose exceeds this many standard errors and AnomalyMinRise.</summary>
+    [Range(1.0, 10.0)]
+    public double AnomalySigma { get; set; } = 3.0;
+
+    /// <summary>[default] The smallest rise above background worth reporting (µSv/h).</summary>
+    [Range(0.001, 5.0)]
+    public double AnomalyMinRiseUSvPerH { get; set; } = 0.05;
+
+    /// <summary>[default] Re-measure a suspect point once before declaring EXCEEDS.</summary>
+    public bool RemeasureSuspect { get; set; } = true;
+
+    /// <summary>[default] Finer spacing around a confirmed point to locate the maximum, and how far either side.</summary>
+    [Range(0.05, 1.0)]
+    public double RefineSpacingM { get; set; } = 0.25;
+
+    [Range(0.0, 2.0)]
+    public double RefineSpanM { get; set; } = 0.5;
+
+    /// <summary>[default] Instrument warm-up before the first measurement.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "02:00:00")]
+    public TimeSpan WarmUp { get; set; } = TimeSpan.FromMinutes(10);
+
+    public BackgroundProfileOptions Background { get; set; } = new();
+    public SequentialProfileOptions Sequential { get; set; } = new();
+
+    public IEnumerable<string> Problems()
+    {
+        if (HeightsM.Any(h => !(h is > 0 and <= 20))) yield return "HeightsM: every height must be within (0, 20] m";
+        if (HeightsM.Distinct().Count() != HeightsM.Length) yield return "HeightsM: heights must be distinct";
+        if (Background.MaxVariation is <= 0 or > 1) yield return "Background:MaxVariation: must be within (0, 1]";
+        if (Background.Readings < 2) yield return "Background:Readings: at least 2 readings are needed for a stability check";
+        if (Background.MaxAttempts < 1) yield return "Background:MaxAttempts: at least 1";
+        if (Sequential.Alpha is <= 0 or >= 0.5) yield return "Sequential:Alpha: must be within (0, 0.5)";
+        if (Sequential.Beta is <= 0 or >= 0.5) yield return "Sequential:Beta: must be within (0, 0.5)";
+        if (Sequential.IndifferenceFraction is <= 0 or >= 1) yield return "Sequential:IndifferenceFraction: must be within (0, 1)";
+        if (Sequential.MaxDwellS < 1) yield return "Sequential:MaxDwellS: at least 1 s";
+    }
+}
+
+public sealed class BackgroundProfileOptions
+{
+    /// <summary>[firm, SN/T 1537] mean of 5 readings 10 s apart, probe 1 m above ground.</summary>
+    public int Readings { get; set; } = 5;
+    public double IntervalS { get; set; } = 10;
+    public double HeightM { get; set; } = 1.0;
+    public double SettleS { get; set; } = 10;
+    /// <summary>[default] Reject and repeat when (max − min) / mean exceeds this.</summary>
+    public double MaxVariation { get; set; } = 0.30;
+    public int MaxAttempts { get; set; } = 3;
+    /// <summary>[default] Re-measure when the background is older than this.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(8);
+}
+
+public sealed class SequentialProfileOptions
+{
+    /// <summary>Probability of calling a point below the indifference band EXCEEDS.</summary>
+    public double Alpha { get; set; } = 0.001;
+    /// <summary>Probability of missing a point above the band.</summary>
+    public double Beta { get; set; } = 0.01;
+    /// <summary>The band is limit × (1 ± d) around background + limit.</summary>
+    public double IndifferenceFraction { get; set; } = 0.2;
+    /// <summary>Longest sequential dwell; past it the point falls back to the standard test.</summary>
+    public double MaxDwellS { get; set; } = 60;
+    /// <summary>Error rates of the "raised at all?" test (ANOMALY).</summary>
+    public double AnomalyAlpha { get; set; } = 0.01;
+    public double AnomalyBeta { get; set; } = 0.05;
+}
+
+/// <summary>"Measurement:Instrument": the dose-rate probe's calibration record.</summary>
+public sealed class InstrumentOptions
+{
+    [Required] public string Model { get; set; } = "NaI 2x2 survey probe";
+    [Required] public string SerialNumber { get; set; } = "PROBE-0001";
+    [Range(0.01, 100.0)] public double K1 { get; set; } = 1.0;
+    [Range(0.01, 100.0)] public double K2 { get; set; } = 1.0;
+    [Range(0.0, 10.0)] public double K3 { get; set; } = 1.0;
+    [Range(0.0, 1.0)] public double CosmicResponseUSvPerH { get; set; }
+    /// <summary>Counts per second per µSv/h, for the sequential test.</summary>
+    [Range(0.01, 1_000_000.0)] public double CountsPerSecondPerUSvPerH { get; set; } = 1400;
+    [Required] public string CalibrationCertificate { get; set; } = "CAL-0000";
+    /// <summary>Periodic verification is mandatory [firm]: an expired calibration refuses inspections.</summary>
+    public DateTimeOffset CalibrationValidUntil { get; set; } = new(2027, 12, 31, 0, 0, 0, TimeSpan.Zero);
+}
+
+/// <summary>"Procedure": where the procedure does its work and what it does on link loss.</summary>
+public sealed class ProcedureOptions
+{
+    public const string Section = "Procedure";
+
+    /// <summary>The clean background spot of this yard (at least 20 m from any container [default]).</summary>
+    public double BackgroundSpotX { get; set; } = -25;
+    public double BackgroundSpotY { get; set; }
+    /// <summary>Where the robot parks.</summary>
+    public double ParkX { get; set; }
+    public double ParkY { get; set; }
+
+    /// <summary>The probe's lateral offset from the robot centre, to the robot's left (m).</summary>
+    [Range(0.0, 2.0)]
+    public double ProbeLateralOffsetM { get; set; } = 0.45;
+
+    /// <summary>How long an inspection holds after the operator's or broker link is lost before the failsafe.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
+    public TimeSpan LinkLossGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>hold (stay paused until resumed) or returnToPark (abort as INVALID, drive to park).</summary>
+    [Required, RegularExpression("^(hold|returnToPark)$", ErrorMessage = "must be hold or returnToPark")]
+    public string LinkLossAction { get; set; } = "hold";
+}

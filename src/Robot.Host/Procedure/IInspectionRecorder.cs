@@ -1,0 +1,63 @@
+using Robot.Protocol.Extensions;
+
+namespace Robot.Host.Procedure;
+
+/// <summary>
+/// Where the procedure journals what it measures, as it measures it, and files the report.
+/// The durable implementation is the SQLite journal in Records/; tests may use the in-memory one.
+/// </summary>
+public interface IInspectionRecorder
+{
+    void StartInspection(string inspectionId, ContainerInfo container, string operatorId, InstrumentInfo instrument, ProfileInfo profile, DateTimeOffset startedAt);
+    void AppendReading(string inspectionId, string pointId, RawReading reading, MeasurementPose pose);
+    void AppendBackground(string inspectionId, BackgroundResult background);
+    void AppendPoint(string inspectionId, PointResult point);
+    /// <summary>Seal the report (sequence, previous hash, hash) and keep it; returns the filed report.</summary>
+    InspectionReport FileReport(InspectionReport draft);
+}
+
+/// <summary>A recorder that keeps everything in memory (tests, and the demo when no store is configured).</summary>
+public sealed class InMemoryRecorder : IInspectionRecorder
+{
+    private readonly Lock _gate = new();
+    private readonly List<InspectionReport> _reports = [];
+
+    public List<(string InspectionId, string PointId, RawReading Reading)> Readings { get; } = [];
+    public List<PointResult> Points { get; } = [];
+
+    public IReadOnlyList<InspectionReport> Reports
+    {
+        get { lock (_gate) return _reports.ToList(); }
+    }
+
+    public void StartInspection(string inspectionId, ContainerInfo container, string operatorId, InstrumentInfo instrument, ProfileInfo profile, DateTimeOffset startedAt)
+    {
+    }
+
+    public void AppendReading(string inspectionId, string pointId, RawReading reading, MeasurementPose pose)
+    {
+        lock (_gate) Readings.Add((inspectionId, pointId, reading));
+    }
+
+    public void AppendBackground(string inspectionId, BackgroundResult background)
+    {
+    }
+
+    public void AppendPoint(string inspectionId, PointResult point)
+    {
+        lock (_gate) Points.Add(point);
+    }
+
+    public InspectionReport FileReport(InspectionReport draft)
+    {
+        lock (_gate)
+        {
+            var previous = _reports.LastOrDefault()?.ReportHash ?? new string('0', 64);
+            var sealedReport = draft with { Sequence = _reports.Count + 1, PreviousReportHash = previous, ReportHash = null };
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Robot.Protocol.Codec.ProtocolCodec.Encode(sealedReport)));
+            sealedReport = sealedReport with { ReportHash = hash };
+            _reports.Add(sealedReport);
+            return sealedReport;
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Robot.Drivers.Abstractions;
+using Robot.Host.Configuration;
+using Robot.Host.Measurement;
+using Robot.Host.Motion;
+using Robot.Host.Safety;
+using Robot.Protocol.Codec;
+using Robot.Protocol.Extensions;
+using Robot.Protocol.Vda5050;
+using Stateless;
+using Stateless.Graph;
+
+namespace Robot.Host.Procedure;
+
+/// <summary>How an inspection action ended, for its VDA 5050 action state.</summary>
+public sealed record ProcedureOutcome(string ActionId, bool Succeeded, string Result, InspectionReport? Report);
+
+/// <summary>
+/// The SN/T 0570-2007 inspection as a Stateless state machine owned by one actor: a single
+/// Channel reader fires every trigger (FireAsync); nothing else touches the machine. Entry actions
+/// are short: they set the current activity, which the control tick runs (drive, lift, settle,
+/// measure) and which reports back with a trigger. All hardware access happens under the
+/// controller's lock, from the tick or from entry actions.
+/// </summary>
+public sealed partial class InspectionProcedure
+{
+    private readonly StateMachine<ProcedureState, ProcedureTrigger> _machine;
+    private readonly Channel<ProcedureTrigger> _triggers = Channel.CreateUnbounded<ProcedureTrigger>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate;
+    private readonly RobotHardware _hw;
+    private readonly SafetySupervisor _supervisor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly JournalWriter _journal;
+    private readonly MeasurementProfileOptions _profile;
+    private readonly InstrumentOptions _instrumentOptions;
+    private readonly ProcedureOptions _options;
+    private readonly PoseController _pose;
+    private readonly MotionOptions _motion;
+    private readonly string _serial;
+    private readonly Action<string, string, string> _raise;
+    private readonly DateTimeOffset _poweredAt;
+    private int _pending;
+    private TaskCompletionSource _idle = NewIdle();
+
+    private Action<DateTimeOffset>? _activity;
+    private InspectionRun? _run;
+    private (BackgroundResult Result, DateTimeOffset At)? _background;
+    private ProcedureState _resumeTo = ProcedureState.Dispatching;
+    private string _abortReason = "";
+    private bool _parkAfterReport;
+    private ProcedureOutcome? _outcome;
+    private InspectionReport? _lastReport;
+
+    public InspectionProcedure(Lock gate, RobotHardware hardware, SafetySupervisor supervisor, TimeProvider time, ILogger log, JournalWriter journal,
+        MeasurementProfileOptions profile, InstrumentOptions instrument, ProcedureOptions options, MotionOptions motion, string serial, Action<string, string, string> raise)
+    {
+        _gate = gate;
+        _hw = hardware;
+        _supervisor = supervisor;
+        _time = time;
+        _log = log;
+        _journal = journal;
+        _profile = profile;
+        _instrumentOptions = instrument;
+        _options = options;
+        _motion = motion;
+        _pose = new PoseController(motion);
+        _serial = serial;
+        _raise = raise;
+        _poweredAt = time.GetUtcNow();
+        _machine = new StateMachine<ProcedureState, ProcedureTrigger>(ProcedureState.Idle);
+        Configure(_machine);
+        _ = Task.Run(RunActorAsync);
+    }
+
+    public ProcedureState State => _machine.State;
+    public bool IsBusy => _machine.State != ProcedureState.Idle || _pending > 0;
+    public ProcedureOutcome? Outcome => Volatile.Read(ref _outcome);
+    public InspectionReport? LastReport => Volatile.Read(ref _lastReport);
+    public BackgroundResult? Background => _background?.Result;
+
+    /// <summary>Raised (from the actor) when something the state message reports has changed.</summary>
+    public event Action? Changed;
+
+    // ------------------------------------------------------------ public API (under the controller lock)
+
+    public ProtocolError? Start(InspectionRequest request)
+    {
+        if (_machine.State != ProcedureState.Idle || _pending > 0)
+            return new ProtocolError(ProtocolErrorCode.Busy, $"an inspection is already running ({_run?.InspectionId ?? "starting"})");
+        var mode = request.PointMode ?? _profile.PointMode;
+        _run = new InspectionRun(request, Instrument(), Profile(mode), _time.GetUtcNow(), _serial);
+        _outcome = null;
+        _parkAfterReport = false;
+        _abortReason = "";
+        if (request.ForceBackground) _background = null;
+        Post(ProcedureTrigger.Start);
+        return null;
+    }
+
+    public void Pause() => Post(ProcedureTrigger.Pause);
+    public void Resume() => Post(ProcedureTrigger.Resume);
+
+    public void Cancel(string reason)
+    {
+        _abortReason = reason;
+        Post(ProcedureTrigger.Cancel);
+    }
+
+    /// <summary>The operator's or broker link was lost or came back (only matters while inspecting).</summary>
+    public void OnLinkChanged(bool lost)
+    {
+        if (_machine.State == ProcedureState.Idle) return;
+        Post(lost ? ProcedureTrigger.LinkLost : ProcedureTrigger.LinkRestored);
+    }
+
+    /// <summary>One control tick: run the current activity.</summary>
+    public void Tick(DateTimeOffset now) => _activity?.Invoke(now);
+
+    /// <summary>Completes when every posted trigger has been fired (lockstep runs on a virtual clock).</summary>
+    public async Task WhenIdleAsync()
+    {
+        // Triggers can queue journal writes and journal completions can post triggers: settle both.
+        while (Volatile.Read(ref _pending) > 0 || !_journal.WhenIdleAsync().IsCompleted)
+        {
+            if (Volatile.Read(ref _pending) > 0) await Volatile.Read(ref _idle).Task.ConfigureAwait(false);
+            await _journal.WhenIdleAsync().ConfigureAwait(false);
+        }
+    }
+
+    public IReadOnlyList<VdaError> Errors()
+    {
+        var errors = new List<VdaError>();
+        if (_machine.State == ProcedureState.HoldingOnLinkLoss)
+            errors.Add(new VdaError { ErrorType = "inspectionHeldLinkLost", ErrorLevel = ErrorLevel.Warning, ErrorDescription = $"link lost: inspection holding; after {_options.LinkLossGrace.TotalSeconds:0} s the failsafe '{_options.LinkLossAction}' runs", ErrorHint = "restore the link" });
+        if (_machine.State == ProcedureState.Paused && _run?.FailsafeHeld == true)
+            errors.Add(new VdaError { ErrorType = "inspectionFailsafeHold", ErrorLevel = ErrorLevel.Fatal, ErrorDescription = "link-loss failsafe: inspection held; it resumes only on an explicit stopPause", ErrorHint = "send instantAction stopPause, or cancelOrder" });
+        return errors;
+    }
+
+    public ProcedureTelemetry Telemetry() => new()
+    {
+        State = _machine.State.ToString(),
+        InspectionId = _run?.InspectionId,
+        ContainerNumber = _run?.Request.Container?.Number,
+        PointsDone = _run?.Points.Count(p => p.Kind is null) ?? 0,
+        PointsPlanned = _run?.PlannedPoints ?? 0,
+        CurrentPoint = _run?.Current?.PointId,
+        BackgroundUSvPerH = _background is { } b ? Math.Round(b.Result.DoseRateUSvPerH, 5) : null,
+        LastDoseUSvPerH = _run?.Points.LastOrDefault()?.DoseRateUSvPerH,
+        LastVerdict = _lastReport?.Verdict,
+        LastReportId = _lastReport?.ReportId,
+    };
+
+    /// <summary>The state chart, generated from the machine itself (Mermaid).</summary>
+    public string StateChartMermaid() => MermaidGraph.Format(_machine.GetInfo());
+
+    // ------------------------------------------------------------ the actor
+
+    private void Post(ProcedureTrigger trigger)
+    {
+        if (Interlocked.Increment(ref _pending) == 1 && Volatile.Read(ref _idle).Task.IsCompleted)
+        {
+            Interlocked.Exchange(ref _idle, NewIdle());
+        }
+        _triggers.Writer.TryWrite(trigger);
+    }
+
+    private async Task RunActorAsync()
+    {
+        await foreach (var trigger in _triggers.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _machine.FireAsync(trigger).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Work that throws becomes a fault: the survey ends INVALID, never silently.
+                _log.LogError(ex, "procedure failed on {Trigger} in {State}", trigger, _machine.State);
+                if (_machine.State is not (ProcedureState.Idle or ProcedureState.Aborting or ProcedureState.Reporting))
+                {
+                    _abortReason = $"internal fault in {_machine.State}: {ex.Message}";
+                    Post(ProcedureTrigger.Fault);
+                }
+            }
+            finally
+            {
+                Changed?.Invoke();
+                if (Interlocked.Decrement(ref _pending) == 0) Volatile.Read(ref _idle).TrySetResult();
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewIdle() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Set the activity the tick runs (under the controller lock).</summary>
+    private void Do(Action<DateTimeOffset>? activity)
+    {
+        lock (_gate) _activity = activity;
+    }
+
+    /// <summary>An activity is done: stop running it and report back once.</summary>
+    private void Complete(ProcedureTrigger trigger)
+    {
+        _activity = null;
+        Post(trigger);
+    }
+
+    private void Fail(string reason)
+    {
+        _activity = null;
+        _abortReason = reason;
+        Post(ProcedureTrigger.Fault);
+    }
+
+    private InstrumentInfo Instrument() => new()
+    {
+        Model = _instrumentOptions.Model,
+        SerialNumber = _instrumentOptions.SerialNumber,
+        K1 = _instrumentOptions.K1,
+        K2 = _instrumentOptions.K2,
+        K3 = _instrumentOptions.K3,
+        CosmicResponseUSvPerH = _instrumentOptions.CosmicResponseUSvPerH,
+        CalibrationCertificate = _instrumentOptions.CalibrationCertificate,
+        CalibrationValidUntil = _instrumentOptions.CalibrationValidUntil,
+        CountsPerSecondPerUSvPerH = _instrumentOptions.CountsPerSecondPerUSvPerH,
+    };
+
+    private ProfileInfo Profile(string mode) => new() { Name = _profile.Name, Version = _profile.Version, PointMode = mode, LimitUSvPerH = _profile.LimitUSvPerH };
+}
