@@ -14,12 +14,33 @@ public static class RobotHostCli
             case "--version":
                 stdout.WriteLine($"robot-host {Version}");
                 return Task.FromResult(0);
+            case "state-chart":
+            {
+                // Writes the procedure's state chart, generated from the machine itself.
+                var document = Procedure.InspectionProcedure.ProcedureDocument();
+                var write = Array.IndexOf(args, "--write");
+                if (write >= 0)
+                {
+                    if (write + 1 >= args.Length)
+                    {
+                        stderr.WriteLine("robot-host: state-chart --write needs a file path");
+                        return Task.FromResult(1);
+                    }
+                    File.WriteAllText(args[write + 1], document);
+                    stdout.WriteLine($"wrote {args[write + 1]}");
+                }
+                else
+                {
+                    stdout.Write(document);
+                }
+                return Task.FromResult(0);
+            }
             case "run":
                 stderr.WriteLine("robot-host: no hardware driver set is available in this build yet (Hardware:Kind). " +
                                  "Run the robot over simulated hardware with: dotnet run --project simulator -- demo");
                 return Task.FromResult(2);
             default:
-                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, version");
+                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, version, state-chart");
                 return Task.FromResult(1);
         }
     }

@@ -157,6 +157,51 @@ public sealed partial class InspectionProcedure
     /// <summary>The state chart, generated from the machine itself (Mermaid).</summary>
     public string StateChartMermaid() => MermaidGraph.Format(_machine.GetInfo());
 
+    /// <summary>The chart of a machine configured exactly as a running one (nothing is driven or measured).</summary>
+    public static string StateChart()
+    {
+        var procedure = new InspectionProcedure(new Lock(), null!, new SafetySupervisor(null!, new SafetyOptions()), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null!, new MeasurementProfileOptions(), new InstrumentOptions(), new ProcedureOptions(),
+            new MotionOptions(), "chart", (_, _, _) => { });
+        return procedure.StateChartMermaid().ReplaceLineEndings("\n").Trim();
+    }
+
+    /// <summary>docs/procedure.md as generated: prose, then the chart between markers.</summary>
+    public static string ProcedureDocument() => $$"""
+        # The inspection procedure
+
+        The SN/T 0570-2007 inspection as the robot carries it out (src/Robot.Host/Procedure). The chart
+        below is generated from the state machine itself by `dotnet run --project src/Robot.Host -- state-chart --write docs/procedure.md`;
+        a test fails when this file differs from the machine.
+
+        - **CheckingReadiness**: the calibration record must be valid (an expired one refuses the
+          inspection: INVALID, nothing measured); the detector must report OK; warm-up (profile `WarmUp`).
+        - **DrivingToBackground / MeasuringBackground**: when the background is older than
+          `Background:MaxAge` (or `measureBackground` is asked), drive to the background spot, probe at
+          1 m, settle, 5 readings 10 s apart; repeat when (max − min) / mean exceeds 30 %.
+        - **Planning**: stations about 1 m apart round every face (right, front, left, door), probe
+          heights 0.5, 1.3, 2.1 m; the probe (on the robot's left) at 0.10 m from the wall.
+        - **DrivingToStation → HoldingWallDistance → Lifting → Settling → Measuring**: for each point;
+          the range finder checks the wall distance and the station is corrected (twice at most).
+        - **Confirming**: a point over background + limit is measured again; EXCEEDS needs both.
+        - **Localising**: around the highest confirmed point of each face, a finer grid (0.25 m
+          along the face, ±0.5 m in height) locates the maximum: the hot spot of the report.
+        - **Reporting**: the verdict (PASS only when every planned point was measured validly), the
+          report filed in the journal with its hash chained to the previous one, the alarm on EXCEEDS.
+        - **Paused** (startPause, or an e-stop) resumes only on stopPause. **HoldingOnLinkLoss**: the
+          broker link or the inspecting operator's link is lost; it goes on by itself if the link
+          returns within `Procedure:LinkLossGrace`, otherwise the failsafe runs: `hold` (Paused until an
+          explicit stopPause) or `returnToPark` (INVALID, drive to the park pose).
+        - **Aborting**: cancelOrder, a detector fault, a stalled drive or a jammed lift: INVALID with the reason.
+
+        <!-- state-chart:begin -->
+        ```mermaid
+        {{StateChart()}}
+        ```
+        <!-- state-chart:end -->
+
+        """;
+
     // ------------------------------------------------------------ the actor
 
     private void Post(ProcedureTrigger trigger)

@@ -31,8 +31,8 @@ public sealed partial class InspectionProcedure
         m.Configure(S.CheckingReadiness)
             .SubstateOf(S.Working)
             .OnEntry(EnterCheckingReadiness)
-            .PermitIf(T.Ready, S.DrivingToBackground, () => !BackgroundFresh())
-            .PermitIf(T.Ready, S.Planning, BackgroundFresh)
+            .PermitIf(T.Ready, S.DrivingToBackground, () => !BackgroundFresh(), "background stale or missing")
+            .PermitIf(T.Ready, S.Planning, BackgroundFresh, "background fresh")
             .Permit(T.NotReady, S.Aborting);
 
         m.Configure(S.DrivingToBackground)
@@ -44,8 +44,8 @@ public sealed partial class InspectionProcedure
             .SubstateOf(S.Working)
             .OnEntry(EnterMeasuringBackground)
             .PermitReentry(T.BackgroundUnstable)
-            .PermitIf(T.BackgroundAccepted, S.Planning, () => !_run!.Request.BackgroundOnly)
-            .PermitIf(T.BackgroundAccepted, S.Reporting, () => _run!.Request.BackgroundOnly)
+            .PermitIf(T.BackgroundAccepted, S.Planning, () => !_run!.Request.BackgroundOnly, "inspecting a container")
+            .PermitIf(T.BackgroundAccepted, S.Reporting, () => _run!.Request.BackgroundOnly, "background only")
             .Permit(T.BackgroundFailed, S.Aborting);
 
         m.Configure(S.Planning)
@@ -100,13 +100,13 @@ public sealed partial class InspectionProcedure
         m.Configure(S.Paused)
             .SubstateOf(S.Inspecting)
             .OnEntry(t => Hold(t.Source))
-            .PermitDynamic(T.Resume, () => _resumeTo)
+            .PermitDynamic(T.Resume, () => _resumeTo, "where it was paused")
             .Ignore(T.Pause);
 
         m.Configure(S.HoldingOnLinkLoss)
             .SubstateOf(S.Inspecting)
             .OnEntry(EnterHoldingOnLinkLoss)
-            .PermitDynamic(T.LinkRestored, () => _resumeTo)
+            .PermitDynamic(T.LinkRestored, () => _resumeTo, "where it was held")
             .Permit(T.GraceExpired, S.Paused)
             .Permit(T.Proceed, S.Aborting)
             .Permit(T.Pause, S.Paused)
@@ -120,8 +120,8 @@ public sealed partial class InspectionProcedure
 
         m.Configure(S.Reporting)
             .OnEntryAsync(EnterReportingAsync)
-            .PermitIf(T.Reported, S.ReturningToPark, () => _parkAfterReport)
-            .PermitIf(T.Reported, S.Idle, () => !_parkAfterReport);
+            .PermitIf(T.Reported, S.ReturningToPark, () => _parkAfterReport, "failsafe: return to park")
+            .PermitIf(T.Reported, S.Idle, () => !_parkAfterReport, "stay");
 
         m.Configure(S.ReturningToPark)
             .OnEntry(() => DriveTo(new RobotTarget(_options.ParkX, _options.ParkY, null), T.Arrived))
