@@ -220,6 +220,14 @@ public sealed class RobotController
                         ? Response(request, "ok", $"lift moving to {request.HeightM:0.###} m", now)
                         : Response(request, _supervisor.EmergencyStopLatched ? ProtocolErrorCode.EmergencyStopActive : ProtocolErrorCode.NotPermitted, why, now);
                 }
+                case CommandNames.SilenceAlarm:
+                    _hw.Alarm.SetBuzzer(false);
+                    Raise("alarmSilenced", "info", $"buzzer silenced{By(request.OperatorId)}; the lamp stays until the next inspection");
+                    return Response(request, "ok", "buzzer silenced", now);
+                case CommandNames.ListReports:
+                case CommandNames.GetReport:
+                    // Admitted here (replay and expiry checks); the bridge reads the journal outside the control lock.
+                    return Response(request, "ok", "query admitted", now);
                 default:
                     return Response(request, ProtocolErrorCode.UnknownCommand, $"unknown command '{request.Command}'", now);
             }

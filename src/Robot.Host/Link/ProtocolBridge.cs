@@ -23,6 +23,7 @@ public sealed class ProtocolBridge : BackgroundService
     private readonly MqttLink _link;
     private readonly RobotController _robot;
     private readonly RobotHardware _hw;
+    private readonly Procedure.JournalWriter _journal;
     private readonly RobotIdentityOptions _id;
     private readonly SafetyOptions _safety;
     private readonly TelemetryOptions _telemetry;
@@ -33,12 +34,13 @@ public sealed class ProtocolBridge : BackgroundService
     private long _connectionHeader, _stateHeader, _visualizationHeader, _factsheetHeader, _telemetrySeq;
     private volatile bool _stateRequested, _factsheetRequested;
 
-    public ProtocolBridge(MqttLink link, RobotController robot, RobotHardware hardware, IOptions<RobotIdentityOptions> id, IOptions<SafetyOptions> safety,
+    public ProtocolBridge(MqttLink link, RobotController robot, RobotHardware hardware, Procedure.JournalWriter journal, IOptions<RobotIdentityOptions> id, IOptions<SafetyOptions> safety,
         IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<ProtocolBridge> log)
     {
         _link = link;
         _robot = robot;
         _hw = hardware;
+        _journal = journal;
         _id = id.Value;
         _safety = safety.Value;
         _telemetry = telemetry.Value;
@@ -212,6 +214,10 @@ public sealed class ProtocolBridge : BackgroundService
                 break;
             case CommandRequest request:
                 var response = _robot.HandleCommand(request);
+                if (response.Accepted && request.Command is CommandNames.ListReports or CommandNames.GetReport)
+                {
+                    response = AnswerReportQuery(request, response);
+                }
                 await RespondAsync(message, response).ConfigureAwait(false);
                 Wake();
                 break;
@@ -219,6 +225,33 @@ public sealed class ProtocolBridge : BackgroundService
                 _robot.HandleOperatorPresence(presence);
                 break;
         }
+    }
+
+    private CommandResponse AnswerReportQuery(CommandRequest request, CommandResponse admitted)
+    {
+        var recorder = _journal.Recorder;
+        if (request.Command == CommandNames.ListReports)
+        {
+            var reports = recorder.RecentReports(request.Limit ?? 20);
+            return admitted with
+            {
+                Message = $"{reports.Count} report(s)",
+                Reports = reports.Select(r => new ReportSummary
+                {
+                    ReportId = r.ReportId,
+                    Sequence = r.Sequence,
+                    ContainerNumber = r.Container.Number,
+                    Verdict = r.Verdict,
+                    VerdictReason = r.VerdictReason,
+                    FinishedAt = r.FinishedAt,
+                    ReportHash = r.ReportHash ?? "",
+                }).ToList(),
+            };
+        }
+        var report = recorder.FindReport(request.ReportId!);
+        return report is null
+            ? admitted with { Accepted = false, Code = ProtocolErrorCode.NotFound, Message = $"no report {request.ReportId}" }
+            : admitted with { Message = $"report {report.ReportId}", Report = report };
     }
 
     private Task RespondAsync(LinkMessage request, CommandResponse response)

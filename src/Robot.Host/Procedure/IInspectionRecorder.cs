@@ -14,6 +14,9 @@ public interface IInspectionRecorder
     void AppendPoint(string inspectionId, PointResult point);
     /// <summary>Seal the report (sequence, previous hash, hash) and keep it; returns the filed report.</summary>
     InspectionReport FileReport(InspectionReport draft);
+    /// <summary>The newest filed reports, newest first.</summary>
+    IReadOnlyList<InspectionReport> RecentReports(int limit);
+    InspectionReport? FindReport(string reportId);
 }
 
 /// <summary>A recorder that keeps everything in memory (tests, and the demo when no store is configured).</summary>
@@ -46,6 +49,16 @@ public sealed class InMemoryRecorder : IInspectionRecorder
     public void AppendPoint(string inspectionId, PointResult point)
     {
         lock (_gate) Points.Add(point);
+    }
+
+    public IReadOnlyList<InspectionReport> RecentReports(int limit)
+    {
+        lock (_gate) return _reports.AsEnumerable().Reverse().Take(limit).ToList();
+    }
+
+    public InspectionReport? FindReport(string reportId)
+    {
+        lock (_gate) return _reports.FirstOrDefault(r => r.ReportId == reportId);
     }
 
     public InspectionReport FileReport(InspectionReport draft)

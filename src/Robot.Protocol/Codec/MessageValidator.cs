@@ -119,6 +119,13 @@ public static class MessageValidator
             return new ProtocolError(ProtocolErrorCode.UnknownCommand, $"unknown command '{Clip(c.Command)}'; known: {string.Join(", ", CommandNames.All)}", "$.command");
         }
         if (c.ExpiresAt <= c.IssuedAt) return Range("expiresAt", "must be after issuedAt");
+        if (c.Command == CommandNames.GetReport)
+        {
+            if (c.ReportId is null) return new ProtocolError(ProtocolErrorCode.SchemaViolation, "getReport needs reportId", "$.reportId");
+            var bad = Id(c.ReportId, "reportId");
+            if (bad is not null) return bad;
+        }
+        if (c.Limit is { } limit && limit is < 1 or > 200) return Range("limit", "must be within [1, 200]");
         if (c.Command == CommandNames.LiftTo)
         {
             if (c.HeightM is not { } h) return new ProtocolError(ProtocolErrorCode.SchemaViolation, "liftTo needs heightM", "$.heightM");

@@ -20,6 +20,7 @@ public static class ProtocolErrorCode
     public const string EmergencyStopActive = "emergencyStopActive";
     public const string NotPermitted = "notPermitted";
     public const string Busy = "busy";
+    public const string NotFound = "notFound";
 }
 
 /// <summary>Why an inbound message was refused. Field is a JSON path where one is known.</summary>

@@ -116,6 +116,10 @@ public sealed record CommandRequest
     public string? OperatorId { get; init; }
     /// <summary>For liftTo: target probe height in metres.</summary>
     public double? HeightM { get; init; }
+    /// <summary>For getReport: which report.</summary>
+    public string? ReportId { get; init; }
+    /// <summary>For listReports: how many of the newest (default 20, at most 200).</summary>
+    public int? Limit { get; init; }
 }
 
 public static class CommandNames
@@ -124,8 +128,11 @@ public static class CommandNames
     public const string ResetEmergencyStop = "resetEmergencyStop";
     public const string Status = "status";
     public const string LiftTo = "liftTo";
+    public const string ListReports = "listReports";
+    public const string GetReport = "getReport";
+    public const string SilenceAlarm = "silenceAlarm";
 
-    public static readonly IReadOnlyList<string> All = [EmergencyStop, ResetEmergencyStop, Status, LiftTo];
+    public static readonly IReadOnlyList<string> All = [EmergencyStop, ResetEmergencyStop, Status, LiftTo, ListReports, GetReport, SilenceAlarm];
 }
 
 /// <summary>The robot's status snapshot, answered to the status command.</summary>
@@ -156,6 +163,23 @@ public sealed record CommandResponse
     [JsonConverter(typeof(UtcMillisecondsConverter))]
     public required DateTimeOffset Timestamp { get; init; }
     public RobotStatus? Status { get; init; }
+    /// <summary>For listReports: the newest reports first.</summary>
+    public IReadOnlyList<ReportSummary>? Reports { get; init; }
+    /// <summary>For getReport: the whole report as filed.</summary>
+    public InspectionReport? Report { get; init; }
+}
+
+/// <summary>One line of the report list.</summary>
+public sealed record ReportSummary
+{
+    public required string ReportId { get; init; }
+    public required long Sequence { get; init; }
+    public required string ContainerNumber { get; init; }
+    public required string Verdict { get; init; }
+    public required string VerdictReason { get; init; }
+    [JsonConverter(typeof(UtcMillisecondsConverter))]
+    public required DateTimeOffset FinishedAt { get; init; }
+    public required string ReportHash { get; init; }
 }
 
 /// <summary>Something an operator should notice: e-stop, failsafe, rejected input, alarm.</summary>
