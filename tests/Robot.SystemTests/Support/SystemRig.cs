@@ -31,17 +31,18 @@ public sealed class SystemRig : IAsyncDisposable
     public string Serial { get; }
     public DateTimeOffset Now => Clock.Now;
 
-    public static async Task<SystemRig> StartAsync(string brokerKind, Action<SimulatedRobotOptions>? configure = null)
+    public static async Task<SystemRig> StartAsync(string brokerKind, Action<SimulatedRobotOptions>? configure = null, double speedup = 10)
     {
         var broker = await TestBroker.StartAsync(brokerKind);
-        return await StartAsync(broker, configure);
+        return await StartAsync(broker, configure, speedup);
     }
 
-    public static async Task<SystemRig> StartAsync(TestBroker broker, Action<SimulatedRobotOptions>? configure = null)
+    public static async Task<SystemRig> StartAsync(TestBroker broker, Action<SimulatedRobotOptions>? configure = null, double speedup = 10)
     {
         var serial = "SYS-" + Guid.NewGuid().ToString("N")[..8];
         var clock = new SimClock();
-        clock.StartPump(speedup: 10);
+        // Fast rigs advance 100 ms (five control ticks) per pump step, 2 ms of real time apart at 50x.
+        clock.StartPump(speedup, TimeSpan.FromMilliseconds(speedup > 10 ? 100 : 20));
         var options = new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = serial, Manufacturer = Manufacturer, Time = clock.Time };
         configure?.Invoke(options);
         var probe = await ProtocolProbe.ConnectAsync(broker.Uri, serial, TimeProvider.System);
@@ -67,7 +68,7 @@ public sealed class SystemRig : IAsyncDisposable
 
     public Task SendTeleopAsync(TeleopCommand command) => Probe.PublishAsync(Ext(MessageKind.Teleop), ProtocolCodec.Encode(command), 0);
 
-    public async Task<CommandResponse> CommandAsync(string name, double? height = null)
+    public async Task<CommandResponse> CommandAsync(string name, double? height = null, string? reportId = null)
     {
         var request = new CommandRequest
         {
@@ -76,6 +77,7 @@ public sealed class SystemRig : IAsyncDisposable
             ExpiresAt = Now.AddSeconds(30),
             Command = name,
             HeightM = height,
+            ReportId = reportId,
             OperatorId = "tester",
         };
         var answer = await Probe.Link.RequestAsync(Ext(MessageKind.Command), ProtocolCodec.Encode(request), TimeSpan.FromSeconds(20));
