@@ -57,6 +57,7 @@ public sealed class SimulatedRobot : IAsyncDisposable
             ["Broker:Embedded"] = options.EmbeddedBroker ? "true" : "false",
             ["Broker:Port"] = options.BrokerUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Broker:BindAddress"] = options.BrokerUri.Host is "localhost" ? "127.0.0.1" : options.BrokerUri.Host,
+            ["Records:DatabasePath"] = Path.Combine(Path.GetTempPath(), "robot-sim-records", $"{options.SerialNumber}-{Guid.NewGuid():N}.db"),
         };
         foreach (var (k, v) in options.Config) config[k] = v;
         var world = new SimWorld(options.World, options.Time);

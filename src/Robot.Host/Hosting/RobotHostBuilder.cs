@@ -8,6 +8,7 @@ using Robot.Drivers.Abstractions;
 using Robot.Host.Configuration;
 using Robot.Host.Control;
 using Robot.Host.Link;
+using Robot.Host.Records;
 using Robot.Protocol.Link;
 
 namespace Robot.Host.Hosting;
@@ -72,6 +73,15 @@ public static class RobotHostBuilder
         services.AddHostedService<ControlLoop>();
         services.AddSingleton<ProtocolBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<ProtocolBridge>());
+
+        // Records: the journal, and the outbox after the bridge (it wraps the bridge's message handler to take report acks).
+        AddOptions<RecordsOptions>(services, config, RecordsOptions.Section, r => r.Problems());
+        services.AddSingleton(sp => InspectionJournal.Open(
+            Value<RecordsOptions>(sp).ResolvePath(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory),
+            Value<RobotIdentityOptions>(sp).SerialNumber, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InspectionJournal>>()));
+        services.AddHostedService(sp => new ReportOutbox(sp.GetRequiredService<InspectionJournal>(), sp.GetRequiredService<MqttLink>(),
+            Value<RobotIdentityOptions>(sp).SerialNumber, Value<RecordsOptions>(sp).ResendInterval, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReportOutbox>>()));
     }
 
     private static T Value<T>(IServiceProvider sp) where T : class => sp.GetRequiredService<IOptions<T>>().Value;

@@ -71,7 +71,14 @@ public sealed class InspectionJournal : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         CheckId(serialNumber, nameof(serialNumber), MessageValidator.MaxIdLength);
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RecordStoreException($"cannot create the record store's folder for {full}: {ex.Message}", ex);
+        }
         var db = Connect(full, SqliteOpenMode.ReadWriteCreate);
         try
         {
