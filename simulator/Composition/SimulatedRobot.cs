@@ -59,6 +59,7 @@ public sealed class SimulatedRobot : IAsyncDisposable
             ["Broker:BindAddress"] = options.BrokerUri.Host is "localhost" ? "127.0.0.1" : options.BrokerUri.Host,
             // The simulated probe needs no warm-up.
             ["Measurement:Profile:WarmUp"] = "00:00:00",
+            ["Records:DatabasePath"] = Path.Combine(Path.GetTempPath(), "robot-sim-records", $"{options.SerialNumber}-{Guid.NewGuid():N}.db"),
         };
         foreach (var (k, v) in options.Config) config[k] = v;
         var world = new SimWorld(options.World, options.Time);

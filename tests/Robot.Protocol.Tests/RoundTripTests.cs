@@ -17,7 +17,7 @@ public class RoundTripTests
     public static TheoryData<string> Kinds => new()
     {
         "Connection", "InstantActions", "Order", "State", "Visualization", "Factsheet",
-        "TeleopCommand", "Telemetry", "CommandRequest", "OperatorPresence", "RobotEvent",
+        "TeleopCommand", "Telemetry", "CommandRequest", "OperatorPresence", "RobotEvent", "InspectionReport", "ReportAck",
     };
 
     /// <summary>Sample, its topic, and an encoder bound to its static type (the codec is generic).</summary>
@@ -34,6 +34,8 @@ public class RoundTripTests
         "CommandRequest" => (Samples.Command(), Samples.ExtTopic(MessageKind.Command), m => ProtocolCodec.Encode((CommandRequest)m)),
         "OperatorPresence" => (Samples.Operator(), Samples.ExtTopic(MessageKind.Operator), m => ProtocolCodec.Encode((OperatorPresence)m)),
         "RobotEvent" => (Samples.Event(), Samples.ExtTopic(MessageKind.Event), m => ProtocolCodec.Encode((RobotEvent)m)),
+        "InspectionReport" => (Samples.InspectionReport(), Samples.ExtTopic(MessageKind.Report), m => ProtocolCodec.Encode((InspectionReport)m)),
+        "ReportAck" => (Samples.ReportAck(), Samples.ExtTopic(MessageKind.ReportAck), m => ProtocolCodec.Encode((ReportAck)m)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -105,6 +107,23 @@ public class RoundTripTests
         Assert.Equal(BlockingType.Hard, back.Nodes[1].Actions[0].BlockingType);
         // Milliseconds survive; sub-millisecond ticks are cut by the wire format.
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 21, 28, 36, 123, TimeSpan.Zero), back.Timestamp);
+    }
+
+    [Fact]
+    public void InspectionReport_fields_survive_the_round_trip()
+    {
+        var sample = Samples.InspectionReport();
+        var back = Assert.IsType<InspectionReport>(ProtocolCodec.Decode(Samples.ExtTopic(MessageKind.Report), ProtocolCodec.Encode(sample)).Message);
+
+        Assert.Equal(sample.Container, back.Container);
+        Assert.Equal(sample.Instrument, back.Instrument);
+        Assert.Equal(sample.Background!.Readings.Select(r => (r.RawUSvPerH, r.Cps)), back.Background!.Readings.Select(r => (r.RawUSvPerH, r.Cps)));
+        Assert.Equal(sample.Points[0].Pose, back.Points[0].Pose);
+        Assert.Equal(sample.HotSpots, back.HotSpots);
+        Assert.Equal((sample.Sequence, sample.PreviousReportHash, sample.ReportHash), (back.Sequence, back.PreviousReportHash, back.ReportHash));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 21, 29, 36, 123, TimeSpan.Zero), back.Background.Readings[0].T);
+        var ack = Assert.IsType<ReportAck>(ProtocolCodec.Decode(Samples.ExtTopic(MessageKind.ReportAck), ProtocolCodec.Encode(Samples.ReportAck())).Message);
+        Assert.Equal(Samples.ReportAck() with { Timestamp = new DateTimeOffset(2026, 11, 26, 21, 28, 36, 123, TimeSpan.Zero) }, ack);
     }
 
     [Fact]

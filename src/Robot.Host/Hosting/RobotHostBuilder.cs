@@ -9,6 +9,7 @@ using Robot.Host.Configuration;
 using Robot.Host.Control;
 using Robot.Host.Link;
 using Robot.Host.Procedure;
+using Robot.Host.Records;
 using Robot.Protocol.Link;
 
 namespace Robot.Host.Hosting;
@@ -67,7 +68,7 @@ public static class RobotHostBuilder
             sp.GetRequiredService<ILogger<RobotController>>(), Value<RobotIdentityOptions>(sp), Value<SafetyOptions>(sp),
             Value<MotionOptions>(sp), Value<TelemetryOptions>(sp),
             new ProcedureSetup(Value<MeasurementProfileOptions>(sp), Value<InstrumentOptions>(sp), Value<ProcedureOptions>(sp), sp.GetRequiredService<JournalWriter>())));
-        services.TryAddSingleton<IInspectionRecorder, InMemoryRecorder>();
+        services.TryAddSingleton<IInspectionRecorder>(sp => new JournalRecorder(sp.GetRequiredService<InspectionJournal>()));
         services.AddSingleton(sp => new JournalWriter(sp.GetRequiredService<IInspectionRecorder>(), sp.GetRequiredService<ILogger<JournalWriter>>()));
         services.AddSingleton(sp => new MqttLink(Value<MqttLinkOptions>(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
 
@@ -79,6 +80,15 @@ public static class RobotHostBuilder
         services.AddHostedService<ControlLoop>();
         services.AddSingleton<ProtocolBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<ProtocolBridge>());
+
+        // Records: the journal, and the outbox after the bridge (it wraps the bridge's message handler to take report acks).
+        AddOptions<RecordsOptions>(services, config, RecordsOptions.Section, r => r.Problems());
+        services.AddSingleton(sp => InspectionJournal.Open(
+            Value<RecordsOptions>(sp).ResolvePath(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory),
+            Value<RobotIdentityOptions>(sp).SerialNumber, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InspectionJournal>>()));
+        services.AddHostedService(sp => new ReportOutbox(sp.GetRequiredService<InspectionJournal>(), sp.GetRequiredService<MqttLink>(),
+            Value<RobotIdentityOptions>(sp).SerialNumber, Value<RecordsOptions>(sp).ResendInterval, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReportOutbox>>()));
     }
 
     private static T Value<T>(IServiceProvider sp) where T : class => sp.GetRequiredService<IOptions<T>>().Value;

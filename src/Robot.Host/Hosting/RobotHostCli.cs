@@ -39,6 +39,8 @@ public static class RobotHostCli
                 stderr.WriteLine("robot-host: no hardware driver set is available in this build yet (Hardware:Kind). " +
                                  "Run the robot over simulated hardware with: dotnet run --project simulator -- demo");
                 return Task.FromResult(2);
+            case "verify-records":
+                return Task.FromResult(Records.VerifyRecordsVerb.Run(args[1..], stdout, stderr));
             default:
                 stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, version, state-chart");
                 return Task.FromResult(1);

@@ -9,6 +9,8 @@ namespace Robot.Host.Procedure;
 public interface IInspectionRecorder
 {
     void StartInspection(string inspectionId, ContainerInfo container, string operatorId, InstrumentInfo instrument, ProfileInfo profile, DateTimeOffset startedAt);
+    /// <summary>How many points the survey plans, so an interrupted inspection's report can say how far it got.</summary>
+    void SetPlannedPoints(string inspectionId, int plannedPoints);
     void AppendReading(string inspectionId, string pointId, RawReading reading, MeasurementPose pose);
     void AppendBackground(string inspectionId, BackgroundResult background);
     void AppendPoint(string inspectionId, PointResult point);
@@ -34,6 +36,10 @@ public sealed class InMemoryRecorder : IInspectionRecorder
     }
 
     public void StartInspection(string inspectionId, ContainerInfo container, string operatorId, InstrumentInfo instrument, ProfileInfo profile, DateTimeOffset startedAt)
+    {
+    }
+
+    public void SetPlannedPoints(string inspectionId, int plannedPoints)
     {
     }
 

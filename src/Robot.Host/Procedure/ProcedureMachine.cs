@@ -275,6 +275,8 @@ public sealed partial class InspectionProcedure
                 foreach (var p in leg.Points) run.Queue.Add(new MeasureTask(p.PointId, leg.Station, p.HeightM, null));
             }
             run.PlannedPoints = run.Queue.Count + (_profile.HeightsM.Length - heights.Count) * legs.Count;
+            var planned = run.PlannedPoints;
+            _journal.Enqueue(r => r.SetPlannedPoints(run.InspectionId, planned));
             _log.LogInformation("inspection {Id}: {Points} points at {Stations} stations", run.InspectionId, run.Queue.Count, legs.Count);
             _activity = null;
         }

@@ -41,6 +41,9 @@ public class ConfigurationValidationTests
     [InlineData("Safety:TickHz", "fast", "Safety:TickHz")]
     [InlineData("Safety:TickHzz", "50", "TickHzz")]
     [InlineData("Link:BrokerUri", "http://example", "Link")]
+    [InlineData("Records:ResendInterval", "00:00:00", "Records:ResendInterval")]
+    [InlineData("Records:DatabasePath", "records/", "Records:DatabasePath")]
+    [InlineData("Records:Path", "x.db", "Path")]
     public async Task A_bad_value_or_unknown_key_is_one_clear_line_naming_the_key(string key, string value, string named)
     {
         var lines = await StartWith((key, value));

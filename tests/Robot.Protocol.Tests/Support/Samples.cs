@@ -346,6 +346,11 @@ internal static class Samples
         WallDistanceM = 0.1,
         Activity = "order",
         OperatorLinkUp = true,
+        Procedure = new ProcedureTelemetry
+        {
+            State = "Measuring", InspectionId = "INS-20261126-212836-a1b2c3", ContainerNumber = "CSQU3054383", PointsDone = 12, PointsPlanned = 48,
+            CurrentPoint = "right-04-h1.3", BackgroundUSvPerH = 0.071, LastDoseUSvPerH = 0.074, LastVerdict = "PASS", LastReportId = "R-20261126-201500-ffeedd",
+        },
     };
 
     public static CommandRequest Command() => new()
@@ -356,6 +361,8 @@ internal static class Samples
         Command = CommandNames.LiftTo,
         OperatorId = "op-lee",
         HeightM = 1.3,
+        ReportId = "R-20261126-201500-ffeedd",
+        Limit = 20,
     };
 
     public static CommandResponse CommandResponse() => new()
@@ -388,6 +395,15 @@ internal static class Samples
                 },
             ],
         },
+        Reports =
+        [
+            new ReportSummary
+            {
+                ReportId = "R-20261126-201500-ffeedd", Sequence = 41, ContainerNumber = "CSQU3054383", Verdict = "PASS",
+                VerdictReason = "all 48 points within background", FinishedAt = Now, ReportHash = new string('a', 64),
+            },
+        ],
+        Report = InspectionReport(),
     };
 
     public static OperatorPresence Operator() => new()
@@ -404,5 +420,62 @@ internal static class Samples
         Kind = "failsafe",
         Severity = "warning",
         Message = "operator link lost: holding inspection",
+    };
+
+    private static RawReading Raw(int second, double value) => new() { T = Now.AddSeconds(second), RawUSvPerH = value, Cps = value * 152.5 };
+
+    private static MeasurementPose ProbePose(double x, double height) => new() { X = x, Y = 11.65, Theta = 1.5707963, HeightM = height, WallDistanceM = 0.1 };
+
+    public static InspectionReport InspectionReport() => new()
+    {
+        ReportId = "rpt-2026-11-26-0042",
+        Sequence = 42,
+        InspectionId = "insp-2026-11-26-0042",
+        SerialNumber = Serial,
+        Container = new ContainerInfo { Number = "MSKU9070323", Type = ContainerTypes.Forty, X = 48.0, Y = 13.2, Theta = 1.5707963 },
+        OperatorId = "op-lee",
+        StartedAt = NowLocal,
+        FinishedAt = Now.AddMinutes(21),
+        Instrument = new InstrumentInfo
+        {
+            Model = "NaI(Tl) 51x51", SerialNumber = "D-3301", K1 = 1.05, K2 = 0.98, K3 = 1.0, CosmicResponseUSvPerH = 0.031,
+            CalibrationCertificate = "ZJ-2026-0117", CalibrationValidUntil = new DateTimeOffset(2027, 6, 30, 0, 0, 0, TimeSpan.Zero), CountsPerSecondPerUSvPerH = 1400,
+        },
+        Profile = new ProfileInfo { Name = "snt0570-2007", Version = "2", PointMode = "sequential", LimitUSvPerH = 0.25 },
+        Background = new BackgroundResult
+        {
+            Pose = ProbePose(40.0, 1.0),
+            Readings = [Raw(60, 0.084), Raw(61, 0.088), Raw(62, 0.086)],
+            MeanRawUSvPerH = 0.086,
+            StandardErrorUSvPerH = 0.0012,
+            DoseRateUSvPerH = 0.0575,
+            Attempts = 2,
+            MeasuredAt = Now.AddSeconds(62),
+        },
+        ThresholdUSvPerH = 0.3075,
+        Points =
+        [
+            new PointResult
+            {
+                PointId = "L-07-2", Face = "left", AlongM = 6.5, HeightM = 1.3, Pose = ProbePose(44.5, 1.3),
+                Readings = [Raw(300, 0.41), Raw(301, 0.43)], MeanRawUSvPerH = 0.42, StandardErrorUSvPerH = 0.01,
+                DoseRateUSvPerH = 0.401, NetUSvPerH = 0.3435, Decision = PointDecisions.Exceeds, Mode = "sequential",
+                DecisionBasis = "SPRT accepted r1 after 2.0 s", DwellS = 2.0, Kind = "confirmation",
+            },
+        ],
+        PlannedPoints = 36,
+        Verdict = Verdicts.Exceeds,
+        VerdictReason = "point L-07-2 confirmed at 0.401 µSv/h, over background + 0.25",
+        HotSpots = [new HotSpot { Face = "left", AlongM = 6.6, HeightM = 1.25, X = 44.6, Y = 12.0, DoseRateUSvPerH = 0.43, NetUSvPerH = 0.3725 }],
+        PreviousReportHash = "4f1c0e7d9a3b5c8e2d6f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809",
+        ReportHash = "9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877665544",
+    };
+
+    public static ReportAck ReportAck() => new()
+    {
+        ReportId = "rpt-2026-11-26-0042",
+        ReportHash = "9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877665544",
+        AckedBy = "fleet-east",
+        Timestamp = NowLocal,
     };
 }
