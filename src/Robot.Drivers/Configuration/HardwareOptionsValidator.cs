@@ -17,6 +17,9 @@ internal static class HardwareOptionsValidator
         if (o.Gpio.LibgpiodVersion is not (1 or 2)) Error("Gpio:LibgpiodVersion", $"{o.Gpio.LibgpiodVersion} must be 1 or 2");
         if (o.Gpio.Chip < 0) Error("Gpio:Chip", $"{o.Gpio.Chip} must not be negative");
 
+        if (!o.WallRange.Enabled) Error("WallRange:Enabled", "the wall range finder is one of the robot's devices and cannot be disabled");
+        if (!o.Battery.Enabled) Error("Battery:Enabled", "the battery monitor is one of the robot's devices and cannot be disabled");
+
         // Pins: each in range and used once. The first user keeps the pin; later ones are named.
         var used = new Dictionary<int, string>();
         foreach (var (key, pin) in Pins(o))
