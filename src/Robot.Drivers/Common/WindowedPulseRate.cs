@@ -53,8 +53,10 @@ public sealed class WindowedPulseRate : IDisposable
         lock (_gate)
         {
             var elapsed = _time.GetElapsedTime(_windowStart, now).TotalSeconds;
+            // A late timer can fire twice at one instant: the second window is empty and keeps the rate.
+            if (elapsed <= 0) return;
             _windowStart = now;
-            _rate = elapsed > 0 ? counts / elapsed : null;
+            _rate = counts / elapsed;
         }
     }
 
