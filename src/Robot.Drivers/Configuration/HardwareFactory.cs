@@ -73,7 +73,7 @@ public static class HardwareFactory
         var d = o.Drive;
         var usePca = d.Pwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase);
         Pca9685? pca = null;
-        if (usePca || o.Alarm.BuzzerPwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase))
+        if (usePca)
         {
             var where = I2cWhere("Drive:Pca9685", d.Pca9685);
             pca = Try("PCA9685 PWM", where, true, () => rig.Own(new Pca9685(i2c(d.Pca9685.Bus!.Value, d.Pca9685.Address), pwmFrequency: d.PwmFrequencyHz)));
@@ -193,9 +193,7 @@ public static class HardwareFactory
         var a = o.Alarm;
         var alarmWhere = $"Alarm:GreenPin {a.GreenPin} amber {a.AmberPin} red {a.RedPin}, buzzer {a.BuzzerPwm} {a.BuzzerPwmChannel}";
         var alarm = Try("tower lamp and buzzer", alarmWhere, true, () => rig.Own(new TowerLampAlarm(gpio,
-            a.BuzzerPwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase)
-                ? (pca ?? throw new InvalidOperationException("the PCA9685 did not come up")).CreatePwmChannel(a.BuzzerPwmChannel)
-                : hardwarePwm(a.BuzzerPwmChip, a.BuzzerPwmChannel, a.BuzzerFrequencyHz), a)));
+            hardwarePwm(a.BuzzerPwmChip, a.BuzzerPwmChannel, a.BuzzerFrequencyHz), a)));
         if (alarm is not null) rig.AddProbe("tower lamp and buzzer", alarmWhere, true, () => $"lamp {alarm.Lamp}, buzzer {(alarm.BuzzerOn ? "on" : "off")}");
 
         // Obstacles and the surface probe (beside RobotHardware).
@@ -256,8 +254,7 @@ public static class HardwareFactory
             rows.Add([$"{HardwareOptions.Section}:Drive:Left:PwmChannel", "pwm", $"pwmchip{o.Drive.PwmChip} channel {o.Drive.Left.PwmChannel}"]);
             rows.Add([$"{HardwareOptions.Section}:Drive:Right:PwmChannel", "pwm", $"pwmchip{o.Drive.PwmChip} channel {o.Drive.Right.PwmChannel}"]);
         }
-        rows.Add([$"{HardwareOptions.Section}:Alarm:BuzzerPwmChannel", "pwm", o.Alarm.BuzzerPwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase)
-            ? $"PCA9685 LED{o.Alarm.BuzzerPwmChannel}" : $"pwmchip{o.Alarm.BuzzerPwmChip} channel {o.Alarm.BuzzerPwmChannel}"]);
+        rows.Add([$"{HardwareOptions.Section}:Alarm:BuzzerPwmChannel", "pwm", $"pwmchip{o.Alarm.BuzzerPwmChip} channel {o.Alarm.BuzzerPwmChannel}"]);
         foreach (var (key, port, baud) in HardwareOptionsValidator.SerialPorts(o)) rows.Add([$"{HardwareOptions.Section}:{key}:Port", "serial", $"{port} {baud} baud"]);
         return FormatTable(rows);
     }

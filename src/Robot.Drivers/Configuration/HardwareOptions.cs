@@ -225,10 +225,13 @@ public sealed class AlarmOptions
     public int GreenPin { get; set; } = 2;
     public int AmberPin { get; set; } = 3;
     public int RedPin { get; set; } = 4;
-    /// <summary>The buzzer's PWM: "hardware" (PwmChip/PwmChannel) or "pca9685" (a channel of the drive's PCA9685).</summary>
-    public string BuzzerPwm { get; set; } = "pca9685";
+    /// <summary>
+    /// The buzzer's PWM: "hardware" (the SoC's pwmchip; channel 0 = GPIO18 with dtoverlay=pwm).
+    /// A PCA9685 channel cannot: its frequency is global to the chip and Iot.Device.Buzzer sets it per tone.
+    /// </summary>
+    public string BuzzerPwm { get; set; } = "hardware";
     public int BuzzerPwmChip { get; set; }
-    public int BuzzerPwmChannel { get; set; } = 15;
+    public int BuzzerPwmChannel { get; set; }
     public double BuzzerFrequencyHz { get; set; } = 2400;
 }
 

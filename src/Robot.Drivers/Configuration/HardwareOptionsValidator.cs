@@ -59,6 +59,7 @@ internal static class HardwareOptionsValidator
 
         // Device constants.
         var d = o.Drive;
+        var usePcaDrive = d.Pwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase);
         if (!OneOf(d.Pwm, "pca9685", "hardware")) Error("Drive:Pwm", $"'{d.Pwm}' is not a PWM source (pca9685, hardware)");
         Positive(errors, "Drive:EncoderCountsPerMetre", d.EncoderCountsPerMetre);
         Positive(errors, "Drive:TrackWidthM", d.TrackWidthM);
@@ -109,10 +110,11 @@ internal static class HardwareOptionsValidator
         if (b.FullVolts <= b.EmptyVolts) Error("Battery:FullVolts", $"{b.FullVolts} V must be above Battery:EmptyVolts ({b.EmptyVolts} V)");
         if (b.FullVolts > 32) Error("Battery:FullVolts", $"{b.FullVolts} V is above the INA219's 32 V bus range");
 
-        if (!OneOf(o.Alarm.BuzzerPwm, "pca9685", "hardware")) Error("Alarm:BuzzerPwm", $"'{o.Alarm.BuzzerPwm}' is not a PWM source (pca9685, hardware)");
-        if (o.Alarm.BuzzerPwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase) && d.Pwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase)
-            && o.Alarm.BuzzerPwmChannel is var bc && (bc == d.Left.PwmChannel || bc == d.Right.PwmChannel))
-            Error("Alarm:BuzzerPwmChannel", $"PCA9685 channel {bc} is already used by the drive");
+        if (o.Alarm.BuzzerPwm.Equals("pca9685", StringComparison.OrdinalIgnoreCase))
+            Error("Alarm:BuzzerPwm", "a PCA9685 channel cannot drive the buzzer (its PWM frequency is global to the chip, a tone needs its own): use 'hardware'");
+        else if (!OneOf(o.Alarm.BuzzerPwm, "hardware")) Error("Alarm:BuzzerPwm", $"'{o.Alarm.BuzzerPwm}' is not a PWM source (hardware)");
+        if (!usePcaDrive && o.Alarm.BuzzerPwmChip == d.PwmChip && (o.Alarm.BuzzerPwmChannel == d.Left.PwmChannel || o.Alarm.BuzzerPwmChannel == d.Right.PwmChannel))
+            Error("Alarm:BuzzerPwmChannel", $"pwmchip{d.PwmChip} channel {o.Alarm.BuzzerPwmChannel} is already used by the drive");
         Positive(errors, "Alarm:BuzzerFrequencyHz", o.Alarm.BuzzerFrequencyHz);
 
         var s = o.SurfaceContamination;
