@@ -80,14 +80,20 @@ public class HardwareOptionsTests
         Assert.Contains("/dev/serial0 9600 baud", map);
     }
 
-    [Fact]
-    public void The_factory_builds_the_robot_over_fakes_and_the_self_test_reads_every_device()
+    /// <summary>The reference options without the serial and ultrasonic devices, which need no fakes here.</summary>
+    private static (FakeGpioDriver, HardwareOptions) RigOnFakes()
     {
-        var pins = new FakeGpioDriver();
         var o = new HardwareOptions();
         o.Gnss.Enabled = false;
         o.Obstacles.Front.Enabled = o.Obstacles.Back.Enabled = false;
         o.Lift.HomeOnStart = false;
+        return (new FakeGpioDriver(), o);
+    }
+
+    [Fact]
+    public void The_factory_builds_the_robot_over_fakes_and_the_self_test_reads_every_device()
+    {
+        var (pins, o) = RigOnFakes();
         pins.Preset(o.EmergencyStop.Pin, PinValue.Low);
         pins.Preset(o.Lift.HomeSwitchPin, PinValue.Low);
         pins.Preset(o.Lift.UpperLimitPin, PinValue.Low);
@@ -131,11 +137,7 @@ public class HardwareOptionsTests
     [Fact]
     public void A_device_that_does_not_answer_becomes_a_fault_line_naming_its_key()
     {
-        var pins = new FakeGpioDriver();
-        var o = new HardwareOptions();
-        o.Gnss.Enabled = false;
-        o.Obstacles.Front.Enabled = o.Obstacles.Back.Enabled = false;
-        o.Lift.HomeOnStart = false;
+        var (pins, o) = RigOnFakes();
         var vl = new SimVl53l0x(); // wrong model id: not a VL53L0X
         using var rig = HardwareFactory.Create(o, new FakeTimeProvider(), new GpioController(pins),
             (b, a) => a == 0x29 ? vl : a == 0x28 ? new SimBno055().WithChip() : a == 0x41 ? new SimIna219 { BusVolts = 25 } : new SimPca9685(),
