@@ -222,8 +222,9 @@ public sealed class BatteryOptions : I2cDeviceOptions
 
 public sealed class AlarmOptions
 {
-    public int GreenPin { get; set; } = 2;
-    public int AmberPin { get; set; } = 3;
+    /// <summary>GPIO0/1 (ID_SD/ID_SC): free when no HAT ID EEPROM is fitted; GPIO2/3 are I2C1.</summary>
+    public int GreenPin { get; set; } = 0;
+    public int AmberPin { get; set; } = 1;
     public int RedPin { get; set; } = 4;
     /// <summary>
     /// The buzzer's PWM: "hardware" (the SoC's pwmchip; channel 0 = GPIO18 with dtoverlay=pwm).
