@@ -1,4 +1,5 @@
 using System.Reflection;
+using Robot.Drivers.Configuration;
 
 namespace Robot.Host.Hosting;
 
@@ -41,9 +42,66 @@ public static class RobotHostCli
                 return Task.FromResult(2);
             case "verify-records":
                 return Task.FromResult(Records.VerifyRecordsVerb.Run(args[1..], stdout, stderr));
+            case "selftest":
+                return Task.FromResult(SelfTest(args.Skip(1), stdout, stderr));
+            case "hardware":
+                return Task.FromResult(PrintHardwareMap(args.Skip(1), stdout, stderr));
             default:
-                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, version, state-chart");
+                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, selftest, hardware, verify-records, state-chart, version");
                 return Task.FromResult(1);
+        }
+    }
+
+    /// <summary>Probe every configured device; non-zero when a required one fails. Never moves the mast.</summary>
+    private static int SelfTest(IEnumerable<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            var options = HardwareComposition.Bind(HardwareComposition.LoadConfiguration(args));
+            options.Lift.HomeOnStart = false;
+            var problems = options.Validate();
+            if (problems.Count > 0) throw new HardwareConfigurationException(problems.Select(p => "config error: " + p).ToList());
+            System.Device.Gpio.GpioController gpio;
+            try
+            {
+                gpio = HardwareFactory.OpenGpio(options.Gpio);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var lib = options.Gpio.Driver == "libgpiod" ? $" v{options.Gpio.LibgpiodVersion} chip {options.Gpio.Chip}" : "";
+                stderr.WriteLine($"robot-host selftest: FAIL: cannot open the GPIO driver {options.Gpio.Driver}{lib} (Hardware:Gpio): {e.Message.Split('\n')[0].Trim()}{(e.InnerException is { } inner ? ": " + inner.Message.Split('\n')[0].Trim() : "")} (is there a /dev/gpiochip{options.Gpio.Chip}? see docs/hardware.md)");
+                return 1;
+            }
+            // Missing buses and ports show as failed rows of the table, not as configuration errors.
+            using var rig = HardwareComposition.Build(options, TimeProvider.System, gpio, deviceExists: _ => true);
+            var rows = rig.SelfTest();
+            stdout.Write(HardwareFactory.FormatSelfTest(rows));
+            var failed = rows.Where(r => !r.Ok && r.Required).ToList();
+            if (failed.Count == 0) return 0;
+            stderr.WriteLine($"robot-host selftest: {failed.Count} required device(s) failed: {string.Join(", ", failed.Select(r => r.Device))}");
+            return 1;
+        }
+        catch (HardwareConfigurationException e)
+        {
+            foreach (var line in e.Problems) stderr.WriteLine(line);
+            return 2;
+        }
+    }
+
+    /// <summary>Print the pin and bus map of the configured hardware.</summary>
+    private static int PrintHardwareMap(IEnumerable<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            var options = HardwareComposition.Bind(HardwareComposition.LoadConfiguration(args));
+            stdout.Write(HardwareFactory.DescribeMap(options));
+            foreach (var problem in options.Validate()) stderr.WriteLine("config error: " + problem);
+            return options.Validate().Count == 0 ? 0 : 2;
+        }
+        catch (HardwareConfigurationException e)
+        {
+            foreach (var line in e.Problems) stderr.WriteLine(line);
+            return 2;
         }
     }
 
