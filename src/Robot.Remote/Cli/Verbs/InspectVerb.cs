@@ -32,7 +32,7 @@ internal static class InspectVerb
             Description = $"Container type: {string.Join(", ", ContainerTypes.All)}",
             Required = true,
         };
-        type.AcceptOnlyFromAmong([.. ContainerTypes.All]);
+        type.Validators.Add(r => ArgumentChecks.OneOf(r, type, ContainerTypes.All));
         var x = Coordinate("--x", "X of the container's centre in the yard, metres");
         var y = Coordinate("--y", "Y of the container's centre in the yard, metres");
         var theta = new Option<double>("--theta")
@@ -45,7 +45,7 @@ internal static class InspectVerb
         {
             Description = "Point mode: standard (fixed dwell) or sequential (SPRT); default: the robot's profile",
         };
-        mode.AcceptOnlyFromAmong(PointModes);
+        mode.Validators.Add(r => ArgumentChecks.OneOf(r, mode, PointModes));
         var freshBackground = new Option<bool>("--fresh-background")
         {
             Description = "Measure a fresh background before the survey",
