@@ -32,6 +32,16 @@ public sealed class ArgumentTests
     [InlineData("--broker", "--broker", "http://example", "status", "R1")]
     [InlineData("--password", "--password", "secret", "status", "R1")]
     [InlineData("SERIAL", "status", "robot/+")]
+    [InlineData("--container", "inspect", "R1", "--container", "CSQU3054384", "--type", "20ft", "--x", "1", "--y", "2")]
+    [InlineData("--container", "inspect", "R1", "--type", "20ft", "--x", "1", "--y", "2")]
+    [InlineData("--type", "inspect", "R1", "--container", "CSQU3054383", "--type", "45ft", "--x", "1", "--y", "2")]
+    [InlineData("--x", "inspect", "R1", "--container", "CSQU3054383", "--type", "20ft", "--y", "2")]
+    [InlineData("--y", "inspect", "R1", "--container", "CSQU3054383", "--type", "20ft", "--x", "1", "--y", "1e6")]
+    [InlineData("--theta", "inspect", "R1", "--container", "CSQU3054383", "--type", "20ft", "--x", "1", "--y", "2", "--theta", "3.2")]
+    [InlineData("--mode", "inspect", "R1", "--container", "CSQU3054383", "--type", "20ft", "--x", "1", "--y", "2", "--mode", "fast")]
+    [InlineData("--limit", "reports", "R1", "--limit", "0")]
+    [InlineData("--limit", "reports", "R1", "--limit", "201")]
+    [InlineData("REPORT_ID", "report", "R1", "R/1")]
     public async Task Out_of_range_or_missing_values_exit_1_naming_the_option(string option, params string[] args)
     {
         var stdout = new StringWriter();
@@ -53,6 +63,11 @@ public sealed class ArgumentTests
     [InlineData("lift", "R1", "--to", "20")]
     [InlineData("status", "R1", "--json", "--timeout", "0.5", "--broker", "mqtts://broker.example:8883", "--username", "u", "--password", "p")]
     [InlineData("watch", "R1", "--count", "1")]
+    [InlineData("inspect", "R1", "--container", "CSQU3054383", "--type", "40ftHC", "--x", "-100000", "--y", "100000", "--theta", "-3.14159", "--mode", "standard", "--fresh-background", "--no-wait")]
+    [InlineData("reports", "R1", "--limit", "200")]
+    [InlineData("report", "R1", "R-1", "--out", "r.json")]
+    [InlineData("ack", "R1", "R-1")]
+    [InlineData("silence-alarm", "R1")]
     public void Boundary_values_are_accepted(params string[] args)
     {
         var root = RemoteCli.BuildRoot(new CliContext(TextWriter.Null, TextWriter.Null, TimeProvider.System));

@@ -40,6 +40,14 @@ internal static class ArgumentChecks
         if (IdProblem(result.GetValueOrDefault<string>()) is { } problem) result.AddError($"{argument.Name}: {problem}");
     }
 
+    /// <summary>The option's value, when given, must be one of <paramref name="allowed"/> (exactly as spelled).</summary>
+    public static void OneOf(OptionResult result, Option option, IReadOnlyList<string> allowed)
+    {
+        var value = result.GetValueOrDefault<string?>();
+        if (value is null || allowed.Contains(value, StringComparer.Ordinal)) return;
+        result.AddError($"{option.Name} '{value}' is not one of {string.Join(", ", allowed)}");
+    }
+
     /// <summary>
     /// Validators run even when the text did not convert (for example "--to high"); System.CommandLine
     /// reports that error itself, so there is nothing to range-check then.

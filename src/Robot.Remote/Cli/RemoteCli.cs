@@ -48,6 +48,11 @@ public static class RemoteCli
         root.Subcommands.Add(CommandVerbs.EmergencyStop(runner));
         root.Subcommands.Add(CommandVerbs.ResetEmergencyStop(runner));
         root.Subcommands.Add(WatchVerb.Create(runner));
+        root.Subcommands.Add(InspectVerb.Create(runner));
+        root.Subcommands.Add(ReportVerbs.List(runner));
+        root.Subcommands.Add(ReportVerbs.Show(runner));
+        root.Subcommands.Add(ReportVerbs.Acknowledge(runner));
+        root.Subcommands.Add(CommandVerbs.SilenceAlarm(runner));
         return root;
     }
 }

@@ -11,10 +11,11 @@ namespace Robot.Remote.Client;
 
 /// <summary>
 /// A small typed client for one remote session over <see cref="MqttLink"/>: commands with MQTT 5
-/// request/response, the teleop stream, watching a robot and listing robots. It speaks only the
-/// protocol, exactly as a third-party client would. Shared by the CLI and the web remote.
+/// request/response, the teleop stream, watching a robot and listing robots; inspections and
+/// reports in RobotClient.Inspection.cs and RobotClient.Reports.cs. It speaks only the protocol,
+/// exactly as a third-party client would. Shared by the CLI and the web remote.
 /// </summary>
-public sealed class RobotClient : IAsyncDisposable
+public sealed partial class RobotClient : IAsyncDisposable
 {
     private const int WatchBuffer = 256;
     private const string NotConnected = "The MQTT client is not connected.";

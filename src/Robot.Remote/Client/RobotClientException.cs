@@ -15,6 +15,8 @@ public enum RobotClientFailure
     BadAnswer,
     /// <summary>The robot understood the command and refused it; <see cref="RobotClientException.Response"/> says why.</summary>
     Refused,
+    /// <summary>A report whose content does not hash to the reportHash it carries (tampered or corrupted).</summary>
+    HashMismatch,
 }
 
 public sealed class RobotClientException : Exception

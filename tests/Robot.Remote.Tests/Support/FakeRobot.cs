@@ -9,10 +9,12 @@ namespace Robot.Remote.Tests.Support;
 
 /// <summary>
 /// Just enough robot for the remote's tests, speaking the protocol over a real broker: retained
-/// connection ONLINE (will CONNECTIONBROKEN), a factsheet, MQTT 5 answers to commands, and a record
-/// of every command, teleop sample and operator-presence message it receives.
+/// connection ONLINE (will CONNECTIONBROKEN), a factsheet, MQTT 5 answers to commands (status,
+/// listReports and getReport from one canned report), a record of every command, teleop sample,
+/// operator-presence message, order and report acknowledgement it receives, and inspections played
+/// on demand (FakeRobot.Inspection.cs).
 /// </summary>
-internal sealed class FakeRobot : IAsyncDisposable
+internal sealed partial class FakeRobot : IAsyncDisposable
 {
     public const string Manufacturer = "acme";
     public const string Series = "RI-200";
@@ -24,7 +26,8 @@ internal sealed class FakeRobot : IAsyncDisposable
     {
         _link = link;
         SerialNumber = serialNumber;
-        Responder = request => Accept(request, request.Command == CommandNames.Status ? SampleStatus(SerialNumber) : null);
+        Report = SampleReport(serialNumber);
+        Responder = DefaultAnswer;
     }
 
     public string SerialNumber { get; }
@@ -43,6 +46,8 @@ internal sealed class FakeRobot : IAsyncDisposable
         await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.Command), 1);
         await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.Teleop), 0);
         await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.Operator), 1);
+        await link.SubscribeAsync(TopicScheme.Vda(Manufacturer, serialNumber, MessageKind.Order), 1);
+        await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.ReportAck), 1);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await link.StartAsync(timeout.Token);
         await link.PublishAsync(robot.ConnectionMessage(ConnectionState.Online));
@@ -201,6 +206,12 @@ internal sealed class FakeRobot : IAsyncDisposable
                 break;
             case OperatorPresence presence:
                 Presence.Writer.TryWrite(presence);
+                break;
+            case Order order:
+                Orders.Writer.TryWrite((message.Topic, order));
+                break;
+            case ReportAck ack:
+                Acks.Writer.TryWrite(ack);
                 break;
             case CommandRequest request:
                 Commands.Writer.TryWrite(request);

@@ -4,6 +4,7 @@ using Robot.Protocol.Extensions;
 using Robot.Protocol.Topics;
 using Robot.Protocol.Vda5050;
 using Robot.Remote.Client;
+using Robot.Remote.Inspection;
 
 namespace Robot.Remote.Cli.Output;
 
@@ -78,6 +79,78 @@ internal sealed class CliOutput(TextWriter output, bool json, TimeProvider time)
         Line(JsonSerializer.Serialize(
             new WatchLine(KindName(message.Kind), message.Topic, message.ReceivedAt, body, message.Error?.ToString()),
             RemoteJsonContext.Default.WatchLine));
+    }
+
+    /// <summary>One step of an inspection; with --json one object per step (sent, progress, and the final one).</summary>
+    public void Inspection(SentInspection sent, InspectionUpdate update)
+    {
+        if (!json)
+        {
+            if (ReportText.Inspection(sent, update) is { } text) Line(text);
+            return;
+        }
+        var line = new InspectionLine("sent", sent.SerialNumber, sent.Manufacturer, sent.OrderId, sent.ActionId, sent.ContainerNumber, update.At);
+        line = update switch
+        {
+            InspectionProgress p => line with
+            {
+                Kind = "progress",
+                PointsDone = p.Procedure.PointsDone,
+                PointsPlanned = p.Procedure.PointsPlanned,
+                CurrentPoint = p.Procedure.CurrentPoint,
+                LastDoseUSvPerH = p.Procedure.LastDoseUSvPerH,
+                ProcedureState = p.Procedure.State,
+            },
+            InspectionEnded e => line with
+            {
+                Kind = e.Finished ? "finished" : "failed",
+                Verdict = e.Verdict,
+                ReportId = e.ReportId,
+                Result = e.Result,
+            },
+            InspectionRefused r => line with
+            {
+                Kind = "refused",
+                ErrorType = r.Error.ErrorType,
+                Result = r.Error.ErrorDescription,
+            },
+            _ => line,
+        };
+        Line(JsonSerializer.Serialize(line, RemoteJsonContext.Default.InspectionLine));
+    }
+
+    public void Reports(IReadOnlyList<ReportSummary> reports)
+    {
+        if (json)
+        {
+            foreach (var r in reports) Line(ProtocolCodec.EncodeToString(r));
+            return;
+        }
+        if (reports.Count == 0)
+        {
+            Line("no reports");
+            return;
+        }
+        foreach (var line in ReportText.Table(reports)) Line(line);
+    }
+
+    public void Report(InspectionReport report)
+    {
+        if (json)
+        {
+            Line(ProtocolCodec.EncodeToString(report));
+            return;
+        }
+        foreach (var line in ReportText.Report(report)) Line(line);
+    }
+
+    public void Acknowledged(string serialNumber, ReportAck ack) =>
+        Line(json ? ProtocolCodec.EncodeToString(ack) : $"acknowledged report {ack.ReportId} of {serialNumber} as {ack.AckedBy} (hash {ack.ReportHash})");
+
+    /// <summary>A remark for people (hash ok, file written); nothing with --json, whose lines are objects only.</summary>
+    public void Note(string text)
+    {
+        if (!json) Line(text);
     }
 
     private static string KindName(MessageKind kind) => kind switch

@@ -26,7 +26,13 @@ internal static class HumanText
         {
             rows.Add([r.Manufacturer, r.SerialNumber, ConnectionState(r.ConnectionState), $"{Time(r.LastSeen)} ({Ago(now - r.LastSeen)})", r.SeriesName ?? "-"]);
         }
-        var widths = Enumerable.Range(0, 5).Select(c => rows.Max(row => row[c].Length)).ToArray();
+        return Aligned(rows);
+    }
+
+    /// <summary>Rows as columns two spaces apart, each as wide as its widest cell (the last one unpadded).</summary>
+    public static IEnumerable<string> Aligned(IReadOnlyList<string[]> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
         return rows.Select(row => string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
     }
 
@@ -113,7 +119,7 @@ internal static class HumanText
 
     private static string Mode(OperatingMode mode) => mode.ToString().ToUpperInvariant();
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", Inv);
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", Inv);
 
     private static string Clock(DateTimeOffset t) => t.UtcDateTime.ToString("HH:mm:ss.fff", Inv);
 
@@ -126,5 +132,5 @@ internal static class HumanText
         _ => $"{N(span.TotalDays, "0")} d ago",
     };
 
-    private static string N(double value, string format = "0.00") => value.ToString(format, Inv);
+    public static string N(double value, string format = "0.00") => value.ToString(format, Inv);
 }

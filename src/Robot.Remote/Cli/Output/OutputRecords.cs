@@ -36,10 +36,33 @@ internal sealed record WatchLine(
     JsonElement? Message,
     string? Error);
 
+/// <summary>One step of `inspect`: sent, progress, finished, failed or refused.</summary>
+internal sealed record InspectionLine(
+    string Kind,
+    string SerialNumber,
+    string Manufacturer,
+    string OrderId,
+    string ActionId,
+    string ContainerNumber,
+    [property: JsonConverter(typeof(UtcMillisecondsConverter))] DateTimeOffset Timestamp)
+{
+    public string? ProcedureState { get; init; }
+    public int? PointsDone { get; init; }
+    public int? PointsPlanned { get; init; }
+    public string? CurrentPoint { get; init; }
+    public double? LastDoseUSvPerH { get; init; }
+    public string? Verdict { get; init; }
+    public string? ReportId { get; init; }
+    /// <summary>The action's resultDescription, or the refusal's description.</summary>
+    public string? Result { get; init; }
+    public string? ErrorType { get; init; }
+}
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RobotLine))]
 [JsonSerializable(typeof(DriveLine))]
 [JsonSerializable(typeof(WatchLine))]
+[JsonSerializable(typeof(InspectionLine))]
 internal sealed partial class RemoteJsonContext : JsonSerializerContext;

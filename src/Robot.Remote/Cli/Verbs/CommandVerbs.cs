@@ -3,7 +3,7 @@ using Robot.Protocol.Extensions;
 
 namespace Robot.Remote.Cli.Verbs;
 
-/// <summary>`lift`, `estop`, `reset-estop`: one command each, refused commands exit with <see cref="ExitCodes.Refused"/>.</summary>
+/// <summary>`lift`, `estop`, `reset-estop`, `silence-alarm`: one command each, refused commands exit with <see cref="ExitCodes.Refused"/>.</summary>
 internal static class CommandVerbs
 {
     public const double MaxLiftHeightM = 20;
@@ -31,6 +31,9 @@ internal static class CommandVerbs
 
     public static Command ResetEmergencyStop(VerbRunner runner) =>
         Simple(runner, "reset-estop", "Release the emergency-stop latch (nothing moves until a new command)", CommandNames.ResetEmergencyStop);
+
+    public static Command SilenceAlarm(VerbRunner runner) =>
+        Simple(runner, "silence-alarm", "Silence the robot's alarm (sounded on an EXCEEDS verdict)", CommandNames.SilenceAlarm);
 
     private static Command Simple(VerbRunner runner, string name, string description, string commandName)
     {
