@@ -1,3 +1,4 @@
+using Robot.Protocol.Extensions;
 using Robot.Remote.Inspection;
 
 namespace Robot.Remote.Tests;

@@ -1,13 +1,16 @@
-namespace Robot.Remote.Inspection;
+namespace Robot.Protocol.Extensions;
 
 /// <summary>
-/// ISO 6346 container numbers, checked before anything is sent (the robot checks again): owner
+/// ISO 6346 container numbers, checked by the remote before anything is sent and by the robot on receipt: owner
 /// code (3 letters), category (U, J or Z), serial (6 digits) and a check digit over the first ten
 /// characters (letters count 10..38 skipping multiples of 11, each weighted by 2^position; the sum
 /// mod 11, with 10 written as 0).
 /// </summary>
 public static class Iso6346
 {
+    /// <summary>Null when the number is valid, otherwise why not (naming the expected check digit).</summary>
+    public static string? Validate(string? number) => Problem(number);
+
     /// <summary>Null when the number is valid, otherwise why not (naming the expected check digit).</summary>
     public static string? Problem(string? number)
     {
