@@ -12,7 +12,7 @@ rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 
 # ---- what the tests need -------------------------------------------------------------------
 need_pkgs=()
-for pkg in mosquitto mosquitto-clients; do
+for pkg in mosquitto mosquitto-clients socat; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
