@@ -74,8 +74,17 @@ public sealed record Cargo(Material Material, double DensityGPerCm3, double Fill
 public sealed class Container
 {
     public Container(ContainerType type, double centreX, double centreY, double headingRad, Cargo? cargo = null, double wallThicknessM = 0.002, string? id = null)
+        : this(type, Iso668.Outside(type), centreX, centreY, headingRad, cargo, wallThicknessM, id)
     {
-        var (l, w, h) = Iso668.Outside(type);
+    }
+
+    /// <summary>A box of any size (for checks against the infinite-geometry formulas, not a real container).</summary>
+    internal static Container Custom(double lengthM, double widthM, double heightM, double centreX, double centreY, Cargo? cargo, double wallThicknessM) =>
+        new(ContainerType.Iso20, (lengthM, widthM, heightM), centreX, centreY, 0, cargo, wallThicknessM, "custom");
+
+    private Container(ContainerType type, (double Length, double Width, double Height) size, double centreX, double centreY, double headingRad, Cargo? cargo, double wallThicknessM, string? id)
+    {
+        var (l, w, h) = size;
         if (!double.IsFinite(centreX) || !double.IsFinite(centreY) || !double.IsFinite(headingRad)) throw new ArgumentException("the container pose must be finite");
         if (!(wallThicknessM > 0 && wallThicknessM < 0.1)) throw new ArgumentOutOfRangeException(nameof(wallThicknessM), wallThicknessM, "wall thickness must be in (0, 0.1) m (ISO boxes: 1.6 to 2 mm)");
         cargo?.Validate();
