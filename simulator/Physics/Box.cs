@@ -19,6 +19,31 @@ internal readonly record struct Box(Vec3 Min, Vec3 Max)
             && Slab(o.Z, d.Z, Min.Z, Max.Z, ref t0, ref t1);
     }
 
+    /// <summary>
+    /// The same clip with the reciprocal of the direction given (precomputed for fixed directions;
+    /// a zero component is an infinity, which the IEEE arithmetic of the slab test handles).
+    /// </summary>
+    public bool ClipInverse(Vec3 o, Vec3 inverse, double tMin, out double t0, out double t1)
+    {
+        // Plain comparisons rather than Math.Min/Max: no NaN semantics needed, and this is the hot loop.
+        var a = (Min.X - o.X) * inverse.X;
+        var b = (Max.X - o.X) * inverse.X;
+        t0 = a < b ? a : b;
+        t1 = a < b ? b : a;
+        a = (Min.Y - o.Y) * inverse.Y;
+        b = (Max.Y - o.Y) * inverse.Y;
+        if (a > b) (a, b) = (b, a);
+        if (a > t0) t0 = a;
+        if (b < t1) t1 = b;
+        a = (Min.Z - o.Z) * inverse.Z;
+        b = (Max.Z - o.Z) * inverse.Z;
+        if (a > b) (a, b) = (b, a);
+        if (a > t0) t0 = a;
+        if (b < t1) t1 = b;
+        if (tMin > t0) t0 = tMin;
+        return t1 > t0;
+    }
+
     /// <summary>Length of the ray interval [tMin, tMax] inside the box (0 when it misses).</summary>
     public double ChordLength(Vec3 o, Vec3 d, double tMin, double tMax) =>
         Clip(o, d, tMin, tMax, out var t0, out var t1) ? t1 - t0 : 0;

@@ -16,6 +16,8 @@ internal sealed class ContainerPhysics
         }
         WallMuGround = Material.Iron.LinearPerMetre(NuclideData.GroundEffectiveEnergyKeV, Material.Iron.NominalDensityGPerCm3);
         CargoMuGround = container.Cargo is { } cg ? cg.Material.LinearPerMetre(NuclideData.GroundEffectiveEnergyKeV, cg.DensityGPerCm3) : 0;
+        InverseFine = Array.ConvertAll(VolumeIntegrals.Fine, Inverse);
+        InverseCoarse = Array.ConvertAll(VolumeIntegrals.Coarse, Inverse);
         if (container.Cargo is { Natural.IsZero: false } bulk)
         {
             HasBulk = true;
@@ -29,6 +31,17 @@ internal sealed class ContainerPhysics
     public double WallMuGround { get; }
     public double CargoMuGround { get; }
     public bool HasBulk { get; }
+
+    /// <summary>Reciprocals of <see cref="VolumeIntegrals.Fine"/> and <see cref="VolumeIntegrals.Coarse"/> in this container's frame.</summary>
+    public Vec3[] InverseFine { get; }
+
+    public Vec3[] InverseCoarse { get; }
+
+    private Vec3 Inverse(Vec3 yardDirection)
+    {
+        var l = Container.DirectionToLocal(yardDirection);
+        return new Vec3(1 / l.X, 1 / l.Y, 1 / l.Z);
+    }
     public double HalfSpaceK { get; }
     public double HalfSpaceU { get; }
     public double HalfSpaceTh { get; }

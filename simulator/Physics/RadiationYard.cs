@@ -24,7 +24,7 @@ public readonly record struct YardDose(double Background, double PointSources, d
 /// clips per source).
 /// Bulk natural activity and the ground shadow of containers come from <see cref="VolumeIntegrals"/>;
 /// the detector reads them exactly where it stands still and, while it moves, from a lazily filled
-/// 10 cm grid with trilinear interpolation (1152 rays per grid node, each node once); exact queries
+/// 10 cm grid with trilinear interpolation (288 rays per grid node, each node once); exact queries
 /// (<see cref="DoseAt(Vec3)"/>) always compute them directly.
 /// </summary>
 public sealed class RadiationYard : IDoseField
@@ -193,6 +193,11 @@ public sealed class RadiationYard : IDoseField
         }
     }
 
+    /// <summary>How often the detector path computed the angular integrals: at standstill, and for grid nodes (for benchmarks).</summary>
+    internal long ExactEvaluations { get; private set; }
+
+    internal long GridEvaluations { get; private set; }
+
     private SlowTerms Slow(Vec3 p)
     {
         // The probe stands still for most of an inspection (settle and dwell): there the terms are
@@ -201,6 +206,7 @@ public sealed class RadiationYard : IDoseField
         {
             if (last.Exact) return last.Terms;
             var exact = VolumeIntegrals.Evaluate(p, _containers);
+            ExactEvaluations++;
             _last = (p, exact, true);
             return exact;
         }
@@ -229,7 +235,8 @@ public sealed class RadiationYard : IDoseField
                 if (_grid.Count >= MaxCachedNodes) _grid.Clear();
                 // A node inside a container would mix the inside of the load into the answer: it takes
                 // the value just outside the nearest face instead (the field is continuous there).
-                value = VolumeIntegrals.Evaluate(MovedOutside(new Vec3(key.Item1 * GridM, key.Item2 * GridM, key.Item3 * GridM)), _containers);
+                GridEvaluations++;
+                value = VolumeIntegrals.Evaluate(MovedOutside(new Vec3(key.Item1 * GridM, key.Item2 * GridM, key.Item3 * GridM)), _containers, fine: false);
                 _grid[key] = value;
             }
             corner[n] = value;
