@@ -27,13 +27,12 @@ public sealed record DisplayResponse(double MinTimeConstantS = 2, double MaxTime
 /// </summary>
 public sealed class DetectorModel
 {
-    private readonly (double EnergyKeV, double Cps)[] _sensitivity;
+    private readonly LogLogTable _sensitivity;
 
     public DetectorModel(string model, IEnumerable<(double EnergyKeV, double CpsPerMicroSvPerHour)> sensitivity, bool spectralDose, double deadTimeS, double maxMicroSvPerHour, DisplayResponse? display = null, bool deadTimeCorrected = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        _sensitivity = sensitivity.OrderBy(p => p.EnergyKeV).ToArray();
-        if (_sensitivity.Length == 0 || _sensitivity.Any(p => !(p.EnergyKeV > 0) || !(p.Cps > 0))) throw new ArgumentException("sensitivity needs positive (energy, cps per µSv/h) points", nameof(sensitivity));
+        _sensitivity = new LogLogTable(sensitivity.Select(p => (p.EnergyKeV, p.CpsPerMicroSvPerHour)));
         if (!(deadTimeS >= 0 && deadTimeS < 0.01)) throw new ArgumentOutOfRangeException(nameof(deadTimeS), deadTimeS, "dead time must be in [0, 10 ms)");
         if (!(maxMicroSvPerHour > 0)) throw new ArgumentOutOfRangeException(nameof(maxMicroSvPerHour), maxMicroSvPerHour, "range must be positive");
         Display = display ?? new DisplayResponse();
@@ -70,16 +69,7 @@ public sealed class DetectorModel
     public double CalibrationSensitivity => SensitivityAt(662);
 
     /// <summary>Counts per second per µSv/h at a photon energy (log-log interpolation, clamped to the table ends).</summary>
-    public double SensitivityAt(double energyKeV)
-    {
-        var s = _sensitivity;
-        if (energyKeV <= s[0].EnergyKeV) return s[0].Cps;
-        if (energyKeV >= s[^1].EnergyKeV) return s[^1].Cps;
-        var i = 1;
-        while (s[i].EnergyKeV < energyKeV) i++;
-        var f = Math.Log(energyKeV / s[i - 1].EnergyKeV) / Math.Log(s[i].EnergyKeV / s[i - 1].EnergyKeV);
-        return Math.Exp(Math.Log(s[i - 1].Cps) + f * Math.Log(s[i].Cps / s[i - 1].Cps));
-    }
+    public double SensitivityAt(double energyKeV) => _sensitivity.At(energyKeV);
 
     /// <summary>
     /// 2"x2" NaI(Tl): 1400 cps per µSv/h at 662 keV, 700 at Co-60 (SNT0570.md); 10000 at 59.5 keV and
@@ -112,7 +102,7 @@ public sealed class DetectorModel
 
     /// <summary>A copy with another display response.</summary>
     public DetectorModel WithDisplay(DisplayResponse display) =>
-        new(Model, _sensitivity, SpectralDose, DeadTimeS, MaxMicroSvPerHour, display, DeadTimeCorrected);
+        new(Model, _sensitivity.Points, SpectralDose, DeadTimeS, MaxMicroSvPerHour, display, DeadTimeCorrected);
 
     public override string ToString() => Model;
 }

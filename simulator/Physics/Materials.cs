@@ -8,14 +8,14 @@ namespace Robot.Simulator.Physics;
 public sealed class Material
 {
     private static readonly double[] Energies = [50, 59.5, 80, 100, 150, 200, 300, 400, 500, 600, 662, 800, 1000, 1250, 1500, 2000, 3000];
-    private readonly double[] _logMuRho;
+    private readonly LogLogTable _muRho;
 
     private Material(string name, double nominalDensity, double[] muRho)
     {
         if (muRho.Length != Energies.Length) throw new ArgumentException("one value per table energy", nameof(muRho));
         Name = name;
         NominalDensityGPerCm3 = nominalDensity;
-        _logMuRho = Array.ConvertAll(muRho, v => Math.Log(v));
+        _muRho = new LogLogTable(Energies.Zip(muRho));
     }
 
     public string Name { get; }
@@ -47,15 +47,7 @@ public sealed class Material
     };
 
     /// <summary>µ/ρ in cm²/g at the given energy (log-log interpolation, clamped to the table ends).</summary>
-    public double MassAttenuation(double energyKeV)
-    {
-        if (energyKeV <= Energies[0]) return Math.Exp(_logMuRho[0]);
-        if (energyKeV >= Energies[^1]) return Math.Exp(_logMuRho[^1]);
-        var i = 1;
-        while (Energies[i] < energyKeV) i++;
-        var f = Math.Log(energyKeV / Energies[i - 1]) / Math.Log(Energies[i] / Energies[i - 1]);
-        return Math.Exp(_logMuRho[i - 1] + f * (_logMuRho[i] - _logMuRho[i - 1]));
-    }
+    public double MassAttenuation(double energyKeV) => _muRho.At(energyKeV);
 
     /// <summary>Linear attenuation coefficient in 1/m at a density in g/cm³.</summary>
     public double LinearPerMetre(double energyKeV, double densityGPerCm3) => MassAttenuation(energyKeV) * densityGPerCm3 * 100;

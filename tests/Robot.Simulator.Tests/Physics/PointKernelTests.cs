@@ -102,6 +102,26 @@ public class PointKernelTests
     }
 
     [Fact]
+    public void A_partly_filled_box_shields_only_below_its_fill_line()
+    {
+        // Cs-137 lying on top of the load across the box from the detector, both at 2.3 m.
+        double Through(double fill)
+        {
+            var yard = Probes.QuietYard(out _);
+            var box = yard.AddContainer(ContainerType.Iso20, 0, 0, 0, Cargo.Scrap(1.5, fill));
+            yard.AddSource(box, Nuclide.Cs137, 100, new Vec3(0, -1.0, 2.3));
+            return yard.DoseAt(new Vec3(0, box.WidthM / 2 + 0.1, 2.3)).PointSources;
+        }
+
+        // Inside height 2.587 m: a 0.8 fill ends at 2.07 m, below the ray; a full box puts 2 m of scrap on it.
+        var open = Through(0.8);
+        var full = Through(1.0);
+        var unshielded = 0.093 * 100 / Math.Pow(2.319, 2);
+        Assert.InRange(open / unshielded, 0.97, 1.0);
+        Assert.True(full / open < 1e-6, $"{full / open:E2}");
+    }
+
+    [Fact]
     public void Another_container_between_source_and_detector_shields_too()
     {
         var yard = Probes.QuietYard(out _);
