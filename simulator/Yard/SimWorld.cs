@@ -68,7 +68,9 @@ public sealed class SimWorld : IDisposable
     public SimWorld(SimWorldOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.RangeFinderMaxM > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.RangeFinderMaxM, "RangeFinderMaxM must be positive");
+        if (!(options.RangeFinderMaxM > 0 && options.RangeFinderMaxM < 100)) throw new ArgumentOutOfRangeException(nameof(options), options.RangeFinderMaxM, "RangeFinderMaxM must be in (0, 100) m");
+        if (!(Math.Abs(options.ProbeForwardOffsetM) < 5 && Math.Abs(options.ProbeLateralOffsetM) < 5)) throw new ArgumentOutOfRangeException(nameof(options), "probe offsets must be finite and within 5 m of the robot");
+        ArgumentNullException.ThrowIfNull(options.Detector);
         _options = options;
         _x = _bx = options.StartX;
         _y = _by = options.StartY;

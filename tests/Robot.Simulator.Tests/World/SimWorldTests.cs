@@ -66,6 +66,20 @@ public class SimWorldTests
     }
 
     [Fact]
+    public void Bad_yard_input_is_refused_with_the_reason()
+    {
+        var time = new FakeTimeProvider(Probes.Start);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimWorld(new SimWorldOptions { RangeFinderMaxM = 0 }, time));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimWorld(new SimWorldOptions { ProbeLateralOffsetM = double.NaN }, time));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimWorld(new SimWorldOptions { BackgroundMicroSvPerHour = -1 }, time));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Container(ContainerType.Iso20, 0, 0, 0, wallThicknessM: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Container(ContainerType.Iso20, 0, 0, 0, new Cargo(Material.Iron, 0)));
+        using var world = new SimWorld(new SimWorldOptions(), time);
+        Assert.Throws<ArgumentOutOfRangeException>(() => world.Yard.AddSource(new PointSource(Nuclide.Cs137, -5, new Vec3(0, 0, 1))));
+        Assert.Throws<ArgumentException>(() => Material.ByName("unobtainium"));
+    }
+
+    [Fact]
     public void Same_seed_same_world()
     {
         double[] Run(int seed)
