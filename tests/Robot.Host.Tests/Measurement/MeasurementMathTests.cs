@@ -95,7 +95,7 @@ public class DoseAndStatisticsTests
                 double n = 0;
                 for (var s = 1; s <= 600; s++)
                 {
-                    n += Robot.Simulator.Devices.SimDoseProbe.Poisson(random, rate);
+                    n += Robot.Simulator.Physics.Poisson.Sample(random, rate);
                     var o = t.Decide(n, s);
                     if (o == SequentialOutcome.Continue) continue;
                     if (o == wrong) errors++;
