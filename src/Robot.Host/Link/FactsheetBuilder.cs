@@ -88,7 +88,7 @@ public static class FactsheetBuilder
                         new FactsheetActionParameter { Key = "containerType", ValueDataType = "STRING", Description = "20ft, 40ft or 40ftHC" },
                         new FactsheetActionParameter { Key = "x", ValueDataType = "NUMBER", Description = "container centre, metres" },
                         new FactsheetActionParameter { Key = "y", ValueDataType = "NUMBER", Description = "container centre, metres" },
-                        new FactsheetActionParameter { Key = "theta", ValueDataType = "NUMBER", Description = "heading of the long axis, radians (door end at -x)", IsOptional = true },
+                        new FactsheetActionParameter { Key = "theta", ValueDataType = "NUMBER", Description = "heading of the long axis towards the door end, radians", IsOptional = true },
                         new FactsheetActionParameter { Key = "profile", ValueDataType = "STRING", Description = "must name the configured profile", IsOptional = true },
                         new FactsheetActionParameter { Key = "pointMode", ValueDataType = "STRING", Description = "standard or sequential", IsOptional = true },
                         new FactsheetActionParameter { Key = "measureBackground", ValueDataType = "BOOL", Description = "measure a fresh background first", IsOptional = true },

@@ -17,8 +17,9 @@ public sealed record SurveyLeg(IReadOnlyList<RobotTarget> Via, SurveyStation Sta
 /// <summary>
 /// Plans stations and heights around a container (SNT0570.md step 4): stations along each face about
 /// StationSpacing apart, the probe at the wall distance, the robot going round anticlockwise so its
-/// left side (where the probe is) always faces the container. Faces in order: right, front, left,
-/// door (seen from the door end looking in; the door end is at the container's local −x).
+/// left side (where the probe is) always faces the container. The container frame is the
+/// simulator's: x along the long axis from the centre with the door end at +x, y to the left
+/// (seen looking towards the door). Faces in order: right (−y), door (+x), left (+y), front (−x).
 /// </summary>
 public static class SurveyPlanner
 {
@@ -43,9 +44,9 @@ public static class SurveyPlanner
         var faces = new[]
         {
             (Name: "right", Start: (-length / 2, -width / 2), Along: (1.0, 0.0), Normal: (0.0, -1.0), Length: length),
-            (Name: "front", Start: (length / 2, -width / 2), Along: (0.0, 1.0), Normal: (1.0, 0.0), Length: width),
+            (Name: "door", Start: (length / 2, -width / 2), Along: (0.0, 1.0), Normal: (1.0, 0.0), Length: width),
             (Name: "left", Start: (length / 2, width / 2), Along: (-1.0, 0.0), Normal: (0.0, 1.0), Length: length),
-            (Name: "door", Start: (-length / 2, width / 2), Along: (0.0, -1.0), Normal: (-1.0, 0.0), Length: width),
+            (Name: "front", Start: (-length / 2, width / 2), Along: (0.0, -1.0), Normal: (-1.0, 0.0), Length: width),
         };
         var standoff = wallDistance + probeOffset;
         var legs = new List<SurveyLeg>();

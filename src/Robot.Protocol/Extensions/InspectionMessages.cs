@@ -15,7 +15,7 @@ public static class ContainerTypes
     public static readonly IReadOnlyList<string> All = [Twenty, Forty, FortyHighCube];
 }
 
-/// <summary>The container: ISO 6346 number (check digit verified), type, and its pose in the yard (centre, heading of the long axis).</summary>
+/// <summary>The container: ISO 6346 number (check digit verified), type, and its pose in the yard (centre, heading of the long axis towards the door end).</summary>
 public sealed record ContainerInfo
 {
     public required string Number { get; init; }
@@ -100,7 +100,7 @@ public static class PointDecisions
 public sealed record PointResult
 {
     public required string PointId { get; init; }
-    /// <summary>left, right, door, front (seen from the door end, looking into the container).</summary>
+    /// <summary>right, door, left, front: the door end is the container's +x end, left is +y (seen looking towards the door).</summary>
     public required string Face { get; init; }
     /// <summary>Distance along the face from its left corner, metres.</summary>
     public required double AlongM { get; init; }

@@ -184,7 +184,7 @@ public class SurveyPlannerTests
     {
         var legs = SurveyPlanner.Plan(Box(type), 1.0, [0.5, 1.3, 2.1], 0.1, 0.45);
         Assert.Equal(points, legs.Sum(l => l.Points.Count));
-        Assert.Equal(["right", "front", "left", "door"], legs.Select(l => l.Station.Face).Distinct());
+        Assert.Equal(["right", "door", "left", "front"], legs.Select(l => l.Station.Face).Distinct());
     }
 
     [Theory]
