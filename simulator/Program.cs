@@ -9,5 +9,6 @@ var root = new RootCommand("Simulator for the radiation-inspection robot: the re
 {
     DemoCommand.Create(),
     BenchCommand.Create(),
+    Robot.Simulator.Scenarios.RunCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

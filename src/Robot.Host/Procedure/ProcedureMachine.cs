@@ -494,7 +494,7 @@ public sealed partial class InspectionProcedure
                 _log.LogWarning("link still lost after {Grace}: failsafe {Action}", _options.LinkLossGrace, _options.LinkLossAction);
                 if (_options.LinkLossAction == "returnToPark")
                 {
-                    _abortReason = $"operator link lost for more than {_options.LinkLossGrace.TotalSeconds:0} s: inspection abandoned, robot returned to park";
+                    _abortReason = $"link lost (broker or inspecting operator) for more than {_options.LinkLossGrace.TotalSeconds:0} s: inspection abandoned, robot returned to park";
                     _parkAfterReport = true;
                     Complete(T.Proceed);
                 }
@@ -584,7 +584,7 @@ public sealed partial class InspectionProcedure
         Post(T.Reported);
     }
 
-    private static List<HotSpot> HotSpots(InspectionRun run)
+    private List<HotSpot> HotSpots(InspectionRun run)
     {
         var spots = new List<HotSpot>();
         foreach (var face in run.Points.Where(p => p.Decision == PointDecisions.Exceeds).GroupBy(p => p.Face))
@@ -594,13 +594,14 @@ public sealed partial class InspectionProcedure
             var candidates = run.Points.Where(p => p.Face == face.Key && p.Decision != PointDecisions.Invalid
                 && confirmedAlong.Any(a => Math.Abs(a - p.AlongM) <= 1.01)).ToList();
             var best = candidates.MaxBy(p => p.DoseRateUSvPerH)!;
+            // Where the probe was (the robot's left side), which is what marks the wall.
             spots.Add(new HotSpot
             {
                 Face = best.Face,
                 AlongM = best.AlongM,
                 HeightM = best.HeightM,
-                X = best.Pose.X,
-                Y = best.Pose.Y,
+                X = Math.Round(best.Pose.X - Math.Sin(best.Pose.Theta) * _options.ProbeLateralOffsetM, 4),
+                Y = Math.Round(best.Pose.Y + Math.Cos(best.Pose.Theta) * _options.ProbeLateralOffsetM, 4),
                 DoseRateUSvPerH = best.DoseRateUSvPerH,
                 NetUSvPerH = best.NetUSvPerH,
             });

@@ -121,6 +121,7 @@ public sealed record PointResult
     public string? Kind { get; init; }
 }
 
+/// <summary>The highest point of a raised area; X/Y are the probe's position in the yard there.</summary>
 public sealed record HotSpot
 {
     public required string Face { get; init; }
