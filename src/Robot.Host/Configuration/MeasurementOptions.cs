@@ -112,8 +112,8 @@ public sealed class SequentialProfileOptions
     public double IndifferenceFraction { get; set; } = 0.2;
     /// <summary>Longest sequential dwell; past it the point falls back to the standard test.</summary>
     public double MaxDwellS { get; set; } = 60;
-    /// <summary>Error rates of the "raised at all?" test (ANOMALY).</summary>
-    public double AnomalyAlpha { get; set; } = 0.01;
+    /// <summary>Error rates of the "raised at all?" test (ANOMALY). Alpha is per point: a 48-point survey multiplies it.</summary>
+    public double AnomalyAlpha { get; set; } = 0.001;
     public double AnomalyBeta { get; set; } = 0.05;
 }
 

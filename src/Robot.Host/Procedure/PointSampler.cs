@@ -98,6 +98,11 @@ public sealed class PointSampler
         }
         else
         {
+            if (probe.TotalCounts is { } total)
+            {
+                _firstTotal ??= total;
+                _counts = total - _firstTotal.Value;
+            }
             reading = new RawReading { T = now, RawUSvPerH = Math.Round(probe.RawMicroSievertPerHour, 6), Cps = probe.CountsPerSecond is { } c ? Math.Round(c, 3) : null };
             _readings.Add(reading);
             _nextSample = now.AddSeconds(_profile.ReadingIntervalS);
@@ -120,6 +125,12 @@ public sealed class PointSampler
         {
             (meanRaw, rawError) = DoseCalculator.MeanAndError(_readings.Select(r => r.RawUSvPerH).ToList());
             if (double.IsNaN(rawError)) rawError = 0;
+            // Displayed readings a few seconds apart are correlated (the display averages), so their
+            // spread understates the error at low count rates: never claim better than counting statistics.
+            if (_firstTotal is not null && _sensitivity > 0 && elapsed > 0)
+            {
+                rawError = Math.Max(rawError, CountingError(_counts, elapsed, _sensitivity));
+            }
         }
         var dose = DoseCalculator.DoseRate(_instrument, meanRaw);
         var doseError = DoseCalculator.StandardError(_instrument, rawError);
@@ -165,6 +176,9 @@ public sealed class PointSampler
             Kind = kind,
         };
     }
+
+    /// <summary>Standard error of a mean count rate, in µSv/h: √N / (t S), with at least one count.</summary>
+    public static double CountingError(double counts, double seconds, double sensitivity) => Math.Sqrt(Math.Max(counts, 1)) / seconds / sensitivity;
 
     private static string Word(SequentialOutcome o) => o switch
     {

@@ -191,6 +191,9 @@ public sealed partial class InspectionProcedure
             var phase = 0;
             var readings = new List<RawReading>();
             DateTimeOffset next = default;
+            DateTimeOffset firstAt = default;
+            long? firstTotal = null;
+            long? lastTotal = null;
             var lifted = false;
             _activity = now =>
             {
@@ -215,6 +218,8 @@ public sealed partial class InspectionProcedure
                     return;
                 }
                 var reading = new RawReading { T = now, RawUSvPerH = Math.Round(probe.RawMicroSievertPerHour, 6), Cps = probe.CountsPerSecond };
+                if (readings.Count == 0) { firstAt = now; firstTotal = probe.TotalCounts; }
+                lastTotal = probe.TotalCounts;
                 readings.Add(reading);
                 if (run.Request.Container is not null) { var pose = CurrentPose(); _journal.Enqueue(r => r.AppendReading(run.InspectionId, "background", reading, pose)); }
                 next = now.AddSeconds(bp.IntervalS);
@@ -222,6 +227,12 @@ public sealed partial class InspectionProcedure
 
                 var values = readings.Select(r => r.RawUSvPerH).ToList();
                 var (mean, error) = DoseCalculator.MeanAndError(values);
+                var sensitivity = run.Instrument.CountsPerSecondPerUSvPerH ?? 0;
+                if (firstTotal is { } f && lastTotal is { } l && sensitivity > 0 && now > firstAt)
+                {
+                    // As for points: correlated display readings must not claim better than counting statistics.
+                    error = Math.Max(double.IsNaN(error) ? 0 : error, PointSampler.CountingError(l - f, (now - firstAt).TotalSeconds, sensitivity));
+                }
                 var variation = mean > 0 ? (values.Max() - values.Min()) / mean : double.PositiveInfinity;
                 if (variation > bp.MaxVariation)
                 {
