@@ -36,12 +36,14 @@ public static class ProcedureBench
         var detectors = new Option<string>("--detectors") { Description = "comma-separated: nai, gm, plastic", DefaultValueFactory = _ => "nai,gm" };
         var settle = new Option<double?>("--settle") { Description = "override the profile's settle time (s), e.g. 90 for a GM tube" };
         var maxDwell = new Option<double?>("--max-dwell") { Description = "override the sequential maximum dwell (s)" };
-        var command = new Command("procedure", "Monte Carlo of the SN/T 0570 point decisions: verdict shares, time to verdict, lower bound") { trials, seed, detectors, settle, maxDwell };
+        var backgroundReadings = new Option<int?>("--background-readings") { Description = "override the number of background readings (e.g. 30 for a GM tube)" };
+        var command = new Command("procedure", "Monte Carlo of the SN/T 0570 point decisions: verdict shares, time to verdict, lower bound") { trials, seed, detectors, settle, maxDwell, backgroundReadings };
         command.SetAction((p, ct) =>
         {
             var profile = new MeasurementProfileOptions();
             if (p.GetValue(settle) is { } st) profile.SettleS = st;
             if (p.GetValue(maxDwell) is { } md) profile.Sequential.MaxDwellS = md;
+            if (p.GetValue(backgroundReadings) is { } br) profile.Background.Readings = Math.Clamp(br, 2, 1000);
             var names = p.GetValue(detectors)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (names.Any(n => n is not ("nai" or "gm" or "plastic")))
             {
