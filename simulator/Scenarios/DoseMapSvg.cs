@@ -36,7 +36,9 @@ public static class DoseMapSvg
             sb.Append(inv, $"<g transform=\"translate({x0:0.#},{top:0.#})\">");
             sb.Append(inv, $"<rect x=\"0\" y=\"0\" width=\"{widths[i]:0.#}\" height=\"{height:0.#}\" fill=\"#f4f4f4\" stroke=\"#999\"/>");
             sb.Append(inv, $"<text x=\"0\" y=\"-6\" font-weight=\"bold\">{face} face</text>");
-            foreach (var p in points.OrderBy(p => p.Kind is null ? 0 : 1))
+            // Refinement dots first, survey points on top with their dose; a re-measurement sits on its
+            // survey point, whose colour already says whether it was confirmed.
+            foreach (var p in points.Where(p => p.Kind != "remeasure").OrderBy(p => p.Kind is null ? 1 : 0))
             {
                 var cx = (p.AlongM + 0.3) * Scale;
                 var cy = height - p.HeightM * Scale;
@@ -55,14 +57,14 @@ public static class DoseMapSvg
             {
                 sb.Append(inv, $"<circle cx=\"{(h.AlongM + 0.3) * Scale:0.#}\" cy=\"{height - h.HeightM * Scale:0.#}\" r=\"20\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4 2\"/>");
             }
-            sb.Append(inv, $"<text x=\"0\" y=\"{height + 14:0.#}\">along the face (m) → ; height ↑ (0 at the bottom)</text>");
+            sb.Append(inv, $"<text x=\"0\" y=\"{height + 14:0.#}\">along (m) →, height ↑</text>");
             sb.Append("</g>");
             x0 += widths[i] + Margin;
         }
         var ly = height + 110;
         sb.Append(inv, $"<text x=\"{Margin}\" y=\"{ly:0}\">●</text><text x=\"{Margin + 10}\" y=\"{ly:0}\" fill=\"#2ca02c\">clear</text>");
         sb.Append(inv, $"<text x=\"{Margin + 60}\" y=\"{ly:0}\" fill=\"#ff9f1c\">anomaly</text><text x=\"{Margin + 120}\" y=\"{ly:0}\" fill=\"#d62728\">exceeds</text><text x=\"{Margin + 180}\" y=\"{ly:0}\" fill=\"#7f7f7f\">invalid</text>");
-        sb.Append(inv, $"<text x=\"{Margin + 240}\" y=\"{ly:0}\">small dots: re-measurements and the finer grid; dashed ring: hot spot</text>");
+        sb.Append(inv, $"<text x=\"{Margin + 240}\" y=\"{ly:0}\">small dots: the finer grid round a confirmed point; dashed ring: hot spot</text>");
         sb.Append(inv, $"<text x=\"{Margin}\" y=\"{ly + 16:0}\">{Esc(report.VerdictReason)}</text>");
         sb.Append("</svg>");
         return sb.ToString();
