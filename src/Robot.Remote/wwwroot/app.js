@@ -93,7 +93,7 @@ function openSocket() {
   ws = sock;
   sock.onmessage = e => {
     const m = JSON.parse(e.data);
-    if (m.t === 'telemetry') { last = m.telemetry; render(last); }
+    if (m.t === 'telemetry') { last = m.telemetry; window.telemetryCount = (window.telemetryCount || 0) + 1; render(last); }
     else if (m.t === 'error') toast(m.message, true);
     else if (m.t === 'event' && m.severity !== 'info') toast(m.message, m.severity === 'alarm');
   };
@@ -122,7 +122,7 @@ function render(d) {
   $('gauge-arc').style.stroke = frac > 0.6 ? '#ff5252' : frac > 0.35 ? '#ffb300' : '#7ee787';
   if (dose != null) { doseHistory.push(dose); if (doseHistory.length > 120) doseHistory.shift(); drawChart(); }
   const p = $('procedure');
-  if (d.procedureState && d.procedureState !== 'idle') {
+  if (d.procedureState && d.procedureState.toLowerCase() !== 'idle') {
     p.hidden = false; $('proc-text').textContent = t('points', (d.containerNumber || '') + ' ' + d.procedureState, d.pointsDone, d.pointsPlanned);
     $('proc-bar').max = Math.max(1, d.pointsPlanned); $('proc-bar').value = d.pointsDone;
   } else p.hidden = true;
