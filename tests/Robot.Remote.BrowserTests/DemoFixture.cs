@@ -80,3 +80,10 @@ public sealed class DemoFixture : IAsyncLifetime
         if (_robot is not null) await _robot.DisposeAsync();
     }
 }
+
+/// <summary>One demo host and one browser for every test class (they run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class DemoCollection : ICollectionFixture<DemoFixture>
+{
+    public const string Name = "demo";
+}

@@ -5,8 +5,8 @@ using Robot.Simulator.Demo;
 namespace Robot.Remote.BrowserTests;
 
 /// <summary>The phone remote in Chromium at 360 x 740 with touch, against the in-process demo host.</summary>
-[Collection("browser")]
-public sealed class PhoneRemoteTests(DemoFixture demo) : IClassFixture<DemoFixture>
+[Collection(DemoCollection.Name)]
+public sealed class PhoneRemoteTests(DemoFixture demo)
 {
     private static readonly float Patience = (float)DemoFixture.Patience.TotalMilliseconds;
 

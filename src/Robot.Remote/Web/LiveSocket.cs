@@ -102,7 +102,20 @@ internal static class LiveSocket
                     {
                         return;
                     }
-                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        joystick.Release();
+                        await sendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                        try
+                        {
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            sendGate.Release();
+                        }
+                        return;
+                    }
                     if (!result.EndOfMessage || result.MessageType != WebSocketMessageType.Text) continue;
                     JoystickMessage? message;
                     try
