@@ -135,6 +135,19 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await chinese.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_command_after_the_session_is_gone_sends_the_officer_back_to_sign_in_with_a_clear_message()
+    {
+        var page = await demo.PhoneAsync();
+        await SignInAsync(page, "officer");
+        await OpenRobotAsync(page);
+        await page.Context.ClearCookiesAsync(); // the session cookie expired or was revoked
+        await page.Locator("#lift-up").TapAsync();
+        await Expect(page.Locator("#signin")).ToBeVisibleAsync();
+        await Expect(page.Locator("#signin-error")).ToHaveTextAsync("Session expired: sign in again");
+        await page.Context.CloseAsync();
+    }
+
     private double X() => demo.Robot.World.TruePose.X.Meters;
 
     private async Task SignInAsync(IPage page, string user, bool navigate = true)
