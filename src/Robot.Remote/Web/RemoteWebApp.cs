@@ -37,6 +37,8 @@ public static class RemoteWebApp
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJson.Default));
+        // Whoever hosts the remote (robot-remote serve, the simulator's demo) owns Ctrl+C and SIGTERM.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, QuietLifetime>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(options.Users);
@@ -273,6 +275,12 @@ public static class RemoteWebApp
             Result = result,
             Message = message,
         });
+    }
+
+    private sealed class QuietLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>The embedded page (resources named wwwroot/...), served without a build-time manifest.</summary>
