@@ -12,14 +12,14 @@ rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 
 # ---- what the tests need -------------------------------------------------------------------
 need_pkgs=()
-for pkg in mosquitto mosquitto-clients socat; do
+for pkg in mosquitto mosquitto-clients socat chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing: ${need_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null \
-    || { echo "could not install ${need_pkgs[*]}: the Mosquitto system tests cannot run" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+    || { echo "could not install ${need_pkgs[*]}: the Mosquitto system tests and the browser tests cannot run" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 [ -x "$MOSQUITTO" ] || { echo "mosquitto not found after install" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }

@@ -4,7 +4,6 @@ using Robot.Host.Hosting;
 using Robot.Protocol.Broker;
 using Robot.Protocol.Topics;
 using Robot.Simulator.Composition;
-using Robot.Simulator.Yard;
 
 namespace Robot.Simulator.Demo;
 
@@ -30,22 +29,21 @@ public static class DemoCommand
         });
         var seed = new Option<int>("--seed") { Description = "random seed of the simulated yard", DefaultValueFactory = _ => 1 };
         var verbose = new Option<bool>("--verbose") { Description = "log every message the host handles" };
-        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), ct));
+        var http = new Option<int?>("--http-port") { Description = "also serve the phone web remote at http://127.0.0.1:PORT (demo accounts printed)" };
+        http.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } p and (< 1 or > 65535)) r.AddError($"--http-port must be 1 to 65535, got {p}");
+        });
+        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose, http };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(http), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, CancellationToken ct)
+    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, int? httpPort, CancellationToken ct)
     {
-        var options = new SimulatedRobotOptions
-        {
-            BrokerUri = new Uri($"mqtt://127.0.0.1:{port}"),
-            EmbeddedBroker = true,
-            SerialNumber = serial,
-            World = new SimWorldOptions { Seed = seed },
-            MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning,
-            UseConsoleLifetime = true,
-        };
+        var options = DemoHost.RobotOptions(port, serial, seed);
+        options.MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning;
+        options.UseConsoleLifetime = true;
         SimulatedRobot robot;
         try
         {
@@ -62,9 +60,28 @@ public static class DemoCommand
             Console.Error.WriteLine($"demo: cannot open the MQTT port 127.0.0.1:{port}: {ex.Message}. Is another broker running? Try --mqtt-port {EmbeddedBroker.FreePort(System.Net.IPAddress.Loopback)}");
             return 2;
         }
+        DemoHost demo;
+        try
+        {
+            demo = await DemoHost.StartAsync(robot, port, httpPort, ct).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"demo: cannot serve the web remote on 127.0.0.1:{httpPort}: {ex.Message}");
+            await robot.DisposeAsync().ConfigureAwait(false);
+            return 2;
+        }
         await using (robot)
+        await using (demo)
         {
             var m = options.Manufacturer;
+            if (demo.WebUrl is { } url)
+            {
+                Console.WriteLine($"Web remote: {url}   (demo-only accounts, new passwords each run)");
+                foreach (var (user, password) in demo.Accounts) Console.WriteLine($"  sign in as {user,-10} password {password}");
+                Console.WriteLine($"Demo yard: {string.Join(", ", DemoYard.Layout.Select(c => $"{c.Number} {c.Type} at ({c.X}, {c.Y})"))}; {DemoYard.Hot40} is hot.");
+                Console.WriteLine();
+            }
             Console.WriteLine($$"""
                 Simulated radiation-inspection robot is running.
                   broker        mqtt://127.0.0.1:{{port}}   (embedded MQTTnet broker, loopback only)

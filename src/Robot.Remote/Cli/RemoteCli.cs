@@ -53,6 +53,8 @@ public static class RemoteCli
         root.Subcommands.Add(ReportVerbs.Show(runner));
         root.Subcommands.Add(ReportVerbs.Acknowledge(runner));
         root.Subcommands.Add(CommandVerbs.SilenceAlarm(runner));
+        root.Subcommands.Add(WebVerbs.Serve(context, globals));
+        root.Subcommands.Add(WebVerbs.Users(context));
         return root;
     }
 }

@@ -299,6 +299,13 @@ public sealed partial class RobotClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Publish one dead-man teleop sample (QoS 0) on behalf of <paramref name="operatorId"/>; the web
+    /// remote calls it on its own schedule while a joystick is held. False when the link is down.
+    /// </summary>
+    public Task<bool> PublishTeleopSampleAsync(string serialNumber, double linearMps, double angularRadps, int ttlMs, string operatorId, CancellationToken cancellationToken = default) =>
+        PublishTeleopAsync(TopicScheme.Extension(serialNumber, MessageKind.Teleop), linearMps, angularRadps, 0, ttlMs, cancellationToken, operatorId);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
@@ -333,7 +340,7 @@ public sealed partial class RobotClient : IAsyncDisposable
         }
     }
 
-    private async Task<bool> PublishTeleopAsync(string topic, double linear, double angular, double lift, int ttlMs, CancellationToken cancellationToken)
+    private async Task<bool> PublishTeleopAsync(string topic, double linear, double angular, double lift, int ttlMs, CancellationToken cancellationToken, string? operatorId = null)
     {
         var sample = new TeleopCommand
         {
@@ -343,7 +350,7 @@ public sealed partial class RobotClient : IAsyncDisposable
             LinearMps = linear,
             AngularRadps = angular,
             LiftMps = lift,
-            OperatorId = _options.OperatorId,
+            OperatorId = operatorId ?? _options.OperatorId,
         };
         return await _link.PublishAsync(new LinkMessage(topic, ProtocolCodec.Encode(sample), 0), cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,260 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Robot.Protocol.Extensions;
+
+namespace Robot.Remote.Web;
+
+/// <summary>
+/// One page's live channel to one robot: telemetry and events out; joystick samples in. The
+/// server streams teleop only while the page keeps sending (dead-man on the server side too): when
+/// the page goes quiet for <see cref="RemoteWebOptions.JoystickQuiet"/>, sends "stop", or the socket
+/// closes, it publishes one zero sample and stops streaming. Observers may watch but not drive.
+/// </summary>
+internal static class LiveSocket
+{
+    private const int TeleopTtlMs = 300;
+    private static readonly TimeSpan TeleopPeriod = TimeSpan.FromMilliseconds(100);
+
+    public static async Task HandleAsync(string serial, HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest || RemoteWebApp.SerialProblem(serial) is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        // Cross-site WebSocket hijacking: only the page's own origin may open the socket.
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<RemoteWebOptions>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var gateway = services.GetRequiredService<RobotGateway>();
+        var user = RemoteWebApp.UserName(context.User);
+        var role = RemoteWebApp.RoleOf(context.User);
+        var mayDrive = role is Roles.Officer or Roles.Maintainer;
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var sendGate = new SemaphoreSlim(1, 1);
+        var joystick = new Joystick();
+        try
+        {
+            var client = await gateway.ClientAsync(done.Token).ConfigureAwait(false);
+            var watch = WatchAsync();
+            var drive = DriveAsync();
+            await ReceiveAsync().ConfigureAwait(false);
+            await done.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(Quietly(watch), Quietly(drive)).ConfigureAwait(false);
+
+            async Task WatchAsync()
+            {
+                await foreach (var m in client.WatchAsync(serial, done.Token).ConfigureAwait(false))
+                {
+                    LiveMessage? live = m.Message switch
+                    {
+                        Telemetry t => new LiveMessage { T = "telemetry", Telemetry = ToLive(t) },
+                        RobotEvent e => new LiveMessage { T = "event", Severity = e.Severity, Message = $"{e.Kind}: {e.Message}" },
+                        _ => null,
+                    };
+                    if (live is not null) await SendAsync(live).ConfigureAwait(false);
+                }
+            }
+
+            async Task DriveAsync()
+            {
+                using var tick = new PeriodicTimer(TeleopPeriod, time);
+                var streaming = false;
+                while (await tick.WaitForNextTickAsync(done.Token).ConfigureAwait(false))
+                {
+                    var (linear, angular, at) = joystick.Read();
+                    var fresh = at is { } last && time.GetUtcNow() - last < options.JoystickQuiet;
+                    if (fresh && (linear != 0 || angular != 0))
+                    {
+                        streaming = true;
+                        await client.PublishTeleopSampleAsync(serial, linear, angular, TeleopTtlMs, "web:" + user, done.Token).ConfigureAwait(false);
+                    }
+                    else if (streaming)
+                    {
+                        streaming = false;
+                        await client.PublishTeleopSampleAsync(serial, 0, 0, TeleopTtlMs, "web:" + user, done.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            async Task ReceiveAsync()
+            {
+                var buffer = new byte[4096];
+                var refusedOnce = false;
+                while (socket.State == WebSocketState.Open)
+                {
+                    WebSocketReceiveResult result;
+                    try
+                    {
+                        result = await socket.ReceiveAsync(buffer, done.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+                    {
+                        return;
+                    }
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        joystick.Release();
+                        await sendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                        try
+                        {
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            sendGate.Release();
+                        }
+                        return;
+                    }
+                    if (!result.EndOfMessage || result.MessageType != WebSocketMessageType.Text) continue;
+                    JoystickMessage? message;
+                    try
+                    {
+                        message = JsonSerializer.Deserialize(buffer.AsSpan(0, result.Count), WebJson.Default.JoystickMessage);
+                    }
+                    catch (JsonException)
+                    {
+                        continue;
+                    }
+                    if (message is null) continue;
+                    if (!mayDrive)
+                    {
+                        if (!refusedOnce)
+                        {
+                            refusedOnce = true;
+                            RemoteWebApp.Audit(context, serial, "teleop", null, "forbidden", "observers may not drive");
+                            await SendAsync(new LiveMessage { T = "error", Message = "403: observers may not drive" }).ConfigureAwait(false);
+                        }
+                        continue;
+                    }
+                    if (message.T == "joy")
+                    {
+                        var linear = Math.Clamp(Finite(message.Linear), -1, 1) * options.MaxLinearMps;
+                        var angular = Math.Clamp(Finite(message.Angular), -1, 1) * options.MaxAngularRadps;
+                        if (joystick.Set(linear, angular, time.GetUtcNow()))
+                            RemoteWebApp.Audit(context, serial, "teleop", null, "accepted", "joystick down");
+                    }
+                    else if (message.T == "stop")
+                    {
+                        joystick.Release();
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or Client.RobotClientException)
+        {
+            // The page went away or the broker is unreachable: the finally below stops the robot.
+        }
+        finally
+        {
+            joystick.Release();
+            await done.CancelAsync().ConfigureAwait(false);
+            if (joystick.WasDriving)
+            {
+                try
+                {
+                    var client = await gateway.ClientAsync(CancellationToken.None).ConfigureAwait(false);
+                    await client.PublishTeleopSampleAsync(serial, 0, 0, TeleopTtlMs, "web:" + user, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Client.RobotClientException)
+                {
+                    // The robot's own dead-man stops it within its TTL.
+                }
+            }
+            sendGate.Dispose();
+        }
+
+        async Task SendAsync(LiveMessage message)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(message, WebJson.Default.LiveMessage);
+            await sendGate.WaitAsync(done.Token).ConfigureAwait(false);
+            try
+            {
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, true, done.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                sendGate.Release();
+            }
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or Client.RobotClientException or ObjectDisposedException)
+        {
+            // Ending with the socket.
+        }
+    }
+
+    private static double Finite(double? value) => value is { } v && double.IsFinite(v) ? v : 0;
+
+    private static LiveTelemetry ToLive(Telemetry t) => new()
+    {
+        At = t.Timestamp,
+        X = t.Pose.X,
+        Y = t.Pose.Y,
+        Theta = t.Pose.Theta,
+        LinearMps = t.LinearMps,
+        AngularRadps = t.AngularRadps,
+        LiftHeightM = t.LiftHeightM,
+        DoseRateUSvPerH = t.Detector.DoseRateUSvPerH,
+        DetectorStatus = t.Detector.Status,
+        BatteryPercent = t.Battery.ChargePercent,
+        EmergencyStop = t.EmergencyStop.Latched,
+        EmergencyStopSource = t.EmergencyStop.Source,
+        Activity = t.Activity,
+        ProcedureState = t.Procedure?.State,
+        ContainerNumber = t.Procedure?.ContainerNumber,
+        PointsDone = t.Procedure?.PointsDone ?? 0,
+        PointsPlanned = t.Procedure?.PointsPlanned ?? 0,
+        Verdict = t.Procedure?.LastVerdict,
+        ReportId = t.Procedure?.LastReportId,
+    };
+
+    /// <summary>The latest joystick position and when it came.</summary>
+    private sealed class Joystick
+    {
+        private readonly Lock _gate = new();
+        private double _linear, _angular;
+        private DateTimeOffset? _at;
+
+        public bool WasDriving { get; private set; }
+
+        /// <summary>True when this sample starts a new drive (for the audit: one line per touch, not per sample).</summary>
+        public bool Set(double linear, double angular, DateTimeOffset at)
+        {
+            lock (_gate)
+            {
+                var starts = _at is null && (linear != 0 || angular != 0);
+                (_linear, _angular, _at) = (linear, angular, at);
+                if (starts) WasDriving = true;
+                return starts;
+            }
+        }
+
+        public void Release()
+        {
+            lock (_gate) (_linear, _angular, _at) = (0, 0, null);
+        }
+
+        public (double Linear, double Angular, DateTimeOffset? At) Read()
+        {
+            lock (_gate) return (_linear, _angular, _at);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Robot.Remote.Web;
+
+public sealed record SignInRequest(string? User, string? Password);
+public sealed record MeResponse(string User, string Role, string CsrfToken);
+public sealed record ErrorResponse(string Error);
+public sealed record RobotItem(string SerialNumber, string Manufacturer, string? ConnectionState, string? SeriesName, DateTimeOffset LastSeen);
+public sealed record CommandBody(double? HeightM);
+public sealed record CommandResult(bool Accepted, string Code, string Message);
+public sealed record InspectBody(string? ContainerNumber, string? ContainerType, double? X, double? Y, double? Theta);
+public sealed record InspectResult(string OrderId, string ContainerNumber);
+
+/// <summary>What the page's socket receives: telemetry boiled down to what the page shows.</summary>
+public sealed record LiveMessage
+{
+    public required string T { get; init; }
+    public LiveTelemetry? Telemetry { get; init; }
+    public string? Severity { get; init; }
+    public string? Message { get; init; }
+}
+
+public sealed record LiveTelemetry
+{
+    public required DateTimeOffset At { get; init; }
+    public required double X { get; init; }
+    public required double Y { get; init; }
+    public required double Theta { get; init; }
+    public required double LinearMps { get; init; }
+    public required double AngularRadps { get; init; }
+    public required double LiftHeightM { get; init; }
+    public double? DoseRateUSvPerH { get; init; }
+    public required string DetectorStatus { get; init; }
+    public required double BatteryPercent { get; init; }
+    public required bool EmergencyStop { get; init; }
+    public required string EmergencyStopSource { get; init; }
+    public required string Activity { get; init; }
+    public string? ProcedureState { get; init; }
+    public string? ContainerNumber { get; init; }
+    public int PointsDone { get; init; }
+    public int PointsPlanned { get; init; }
+    public string? Verdict { get; init; }
+    public string? ReportId { get; init; }
+}
+
+/// <summary>What the page sends on its socket: joystick samples (t = "joy") and "stop".</summary>
+public sealed record JoystickMessage(string? T, double? Linear, double? Angular);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(UserFile))]
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(IReadOnlyList<AuditEntry>))]
+[JsonSerializable(typeof(SignInRequest))]
+[JsonSerializable(typeof(MeResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(IReadOnlyList<RobotItem>))]
+[JsonSerializable(typeof(CommandBody))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(InspectBody))]
+[JsonSerializable(typeof(InspectResult))]
+[JsonSerializable(typeof(LiveMessage))]
+[JsonSerializable(typeof(JoystickMessage))]
+internal sealed partial class WebJson : JsonSerializerContext;
