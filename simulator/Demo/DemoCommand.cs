@@ -34,14 +34,15 @@ public static class DemoCommand
         {
             if (r.GetValueOrDefault<int?>() is { } p and (< 1 or > 65535)) r.AddError($"--http-port must be 1 to 65535, got {p}");
         });
-        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose, http };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(http), ct));
+        var standard = new Option<bool>("--standard-profile") { Description = "inspect with the full snt0570-2007 profile (about an hour per 40 ft box on the real clock) instead of demo-quick" };
+        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose, http, standard };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(http), parse.GetValue(standard), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, int? httpPort, CancellationToken ct)
+    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, int? httpPort, bool standardProfile, CancellationToken ct)
     {
-        var options = DemoHost.RobotOptions(port, serial, seed);
+        var options = DemoHost.RobotOptions(port, serial, seed, standardProfile);
         options.MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning;
         options.UseConsoleLifetime = true;
         SimulatedRobot robot;
@@ -79,9 +80,11 @@ public static class DemoCommand
             {
                 Console.WriteLine($"Web remote: {url}   (demo-only accounts, new passwords each run)");
                 foreach (var (user, password) in demo.Accounts) Console.WriteLine($"  sign in as {user,-10} password {password}");
-                Console.WriteLine($"Demo yard: {string.Join(", ", DemoYard.Layout.Select(c => $"{c.Number} {c.Type} at ({c.X}, {c.Y})"))}; {DemoYard.Hot40} is hot.");
                 Console.WriteLine();
             }
+            Console.WriteLine($"Demo yard: {string.Join(", ", DemoYard.Layout.Select(c => $"{c.Number} {c.Type} at ({c.X}, {c.Y})"))}; {DemoYard.Hot40} is hot.");
+            Console.WriteLine(standardProfile ? "Measurement profile: snt0570-2007 (full)." : "Measurement profile: demo-quick (sequential, 2 s settle: minutes, not an hour; --standard-profile for the real one).");
+            Console.WriteLine();
             Console.WriteLine($$"""
                 Simulated radiation-inspection robot is running.
                   broker        mqtt://127.0.0.1:{{port}}   (embedded MQTTnet broker, loopback only)
@@ -89,7 +92,8 @@ public static class DemoCommand
                   VDA 5050      {{TopicScheme.Vda(m, serial, MessageKind.State).Replace("/state", "/{order|instantActions|state|visualization|connection|factsheet}", StringComparison.Ordinal)}}
                   extensions    {{TopicScheme.ExtensionRoot}}/{{serial}}/{teleop|telemetry|commands|responses|events|operator}
 
-                Watch it:       mosquitto_sub -h 127.0.0.1 -p {{port}} -t 'uagv/v2/#' -t 'robot/v1/#' -v
+                Watch it:       mosquitto_sub -V 5 -h 127.0.0.1 -p {{port}} -t 'uagv/v2/#' -t 'robot/v1/#' -v
+                Inspect:        dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} inspect {{serial}} --container {{DemoYard.Hot40}} --type 40ft --x 14 --y -6
                 Drive it:       dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} drive {{serial}} --linear 0.3 --angular 0 --seconds 3
                 Status:         dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} status {{serial}}
                 Stop it:        dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} estop {{serial}}

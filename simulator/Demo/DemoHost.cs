@@ -31,13 +31,31 @@ public sealed class DemoHost : IAsyncDisposable
     public string? WebUrl => HttpPort is { } p ? $"http://127.0.0.1:{p}" : null;
 
     /// <summary>Build the robot (not started): for callers that start and stop it themselves.</summary>
-    public static SimulatedRobotOptions RobotOptions(int mqttPort, string serial, int seed) => new()
+    public static SimulatedRobotOptions RobotOptions(int mqttPort, string serial, int seed, bool standardProfile = false)
     {
-        BrokerUri = new Uri($"mqtt://127.0.0.1:{mqttPort}"),
-        EmbeddedBroker = true,
-        SerialNumber = serial,
-        World = DemoYard.World(seed),
-    };
+        var options = new SimulatedRobotOptions
+        {
+            BrokerUri = new Uri($"mqtt://127.0.0.1:{mqttPort}"),
+            EmbeddedBroker = true,
+            SerialNumber = serial,
+            World = DemoYard.World(seed),
+        };
+        if (!standardProfile)
+        {
+            // On the real clock a standard survey of a 40 ft box takes about an hour. The demo's
+            // profile is named for what it is, so its reports never pass for snt0570-2007 ones.
+            options.Config["Measurement:Profile:Name"] = "demo-quick";
+            options.Config["Measurement:Profile:Version"] = "1";
+            options.Config["Measurement:Profile:PointMode"] = "sequential";
+            options.Config["Measurement:Profile:SettleS"] = "2";
+            options.Config["Measurement:Profile:ReadingIntervalS"] = "2";
+            options.Config["Measurement:Profile:ReadingsPerPoint"] = "3";
+            options.Config["Measurement:Profile:Sequential:MaxDwellS"] = "10";
+            options.Config["Measurement:Profile:Background:IntervalS"] = "2";
+            options.Config["Measurement:Profile:Background:SettleS"] = "2";
+        }
+        return options;
+    }
 
     /// <summary>Start the web remote in-process next to a running robot on <paramref name="mqttPort"/>.</summary>
     public static async Task<DemoHost> StartAsync(SimulatedRobot robot, int mqttPort, int? httpPort, CancellationToken cancellationToken = default)

@@ -151,7 +151,7 @@ public sealed class ScenarioRunner
                     Apply(commands.Dequeue(), robot, world, ++orders);
                 }
                 if (commands.Count == 0 && faults.All(f => f.Started && (f.Ended || f.Spec.Duration is null)) && robot.Controller.Procedure.State == ProcedureState.Idle
-                    && !robot.Controller.Procedure.IsBusy && elapsed > TimeSpan.FromSeconds(1))
+                    && !robot.Controller.Procedure.IsBusy && !robot.Controller.HasActiveOrder && elapsed > TimeSpan.FromSeconds(1))
                 {
                     break;
                 }
@@ -181,7 +181,8 @@ public sealed class ScenarioRunner
     }
 
     private static bool Ready(CommandSpec command, RunningRobot robot) =>
-        command.Do is not ("inspect" or "measureBackground") || robot.Controller.Procedure.State == ProcedureState.Idle && !robot.Controller.Procedure.IsBusy;
+        command.Do is not ("inspect" or "measureBackground")
+        || robot.Controller.Procedure.State == ProcedureState.Idle && !robot.Controller.Procedure.IsBusy && !robot.Controller.HasActiveOrder;
 
     private static void Apply(CommandSpec command, RunningRobot robot, SimWorld world, int n)
     {

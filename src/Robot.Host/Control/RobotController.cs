@@ -64,6 +64,12 @@ public sealed class RobotController
     /// <summary>The SN/T 0570 inspection procedure (runs as node actions of orders).</summary>
     public InspectionProcedure Procedure { get; }
 
+    /// <summary>True while an order (and its node actions) still runs.</summary>
+    public bool HasActiveOrder
+    {
+        get { lock (_gate) return _executor.HasActiveOrder; }
+    }
+
     /// <summary>Rises whenever something the VDA 5050 state reports has changed.</summary>
     public long StateVersion => Interlocked.Read(ref _stateVersion);
 
