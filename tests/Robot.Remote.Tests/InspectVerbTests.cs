@@ -98,6 +98,7 @@ public sealed class InspectVerbTests : RemoteTestBase
         Assert.Equal(
         [
             $"sent order {order.OrderId} to R1 (acme): inspect container CSQU3054383",
+            "Measuring", // the phase is shown until the first point is done
             "1/3 points, last 0.073 µSv/h at right-01-h0.5",
             "2/3 points, last 0.071 µSv/h at right-02-h1.3",
             "3/3 points, last 0.069 µSv/h at right-03-h2.1",
@@ -115,11 +116,12 @@ public sealed class InspectVerbTests : RemoteTestBase
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(["sent", "progress", "progress", "progress", "finished"], lines.Select(l => l.GetProperty("kind").GetString()));
+        Assert.Equal(["sent", "progress", "progress", "progress", "progress", "finished"], lines.Select(l => l.GetProperty("kind").GetString()));
         Assert.All(lines, l => Assert.Equal(order.OrderId, l.GetProperty("orderId").GetString()));
-        Assert.Equal(2, lines[2].GetProperty("pointsDone").GetInt32());
-        Assert.Equal(3, lines[2].GetProperty("pointsPlanned").GetInt32());
-        Assert.Equal("right-02-h1.3", lines[2].GetProperty("currentPoint").GetString());
+        Assert.Equal(0, lines[1].GetProperty("pointsDone").GetInt32());
+        Assert.Equal(2, lines[3].GetProperty("pointsDone").GetInt32());
+        Assert.Equal(3, lines[3].GetProperty("pointsPlanned").GetInt32());
+        Assert.Equal("right-02-h1.3", lines[3].GetProperty("currentPoint").GetString());
         Assert.Equal(0.071, lines[2].GetProperty("lastDoseUSvPerH").GetDouble());
         Assert.Equal("PASS", lines[^1].GetProperty("verdict").GetString());
         Assert.Equal("R-000013", lines[^1].GetProperty("reportId").GetString());

@@ -92,17 +92,23 @@ public sealed partial class RobotClient
             yield return new InspectionSent(_time.GetUtcNow(), sent);
 
             var pointsDone = 0;
+            string? phase = null;
             while (true)
             {
                 var message = await NextHeardAsync(heard.Reader, sent, cancellationToken).ConfigureAwait(false);
                 var update = ProtocolCodec.Decode(message.Topic, message.Payload.Span).Message switch
                 {
-                    Telemetry { Procedure: { } p } when IsOurs(p, sent) && p.PointsDone != pointsDone => new InspectionProgress(_time.GetUtcNow(), p),
+                    // A new point, or a new phase before the first one (driving to the background spot, measuring it...).
+                    Telemetry { Procedure: { } p } when IsOurs(p, sent) && (p.PointsDone != pointsDone || (p.PointsDone == 0 && p.State != phase)) => new InspectionProgress(_time.GetUtcNow(), p),
                     State s => Outcome(s, sent),
                     _ => null,
                 };
                 if (update is null) continue;
-                if (update is InspectionProgress progress) pointsDone = progress.Procedure.PointsDone;
+                if (update is InspectionProgress progress)
+                {
+                    pointsDone = progress.Procedure.PointsDone;
+                    phase = progress.Procedure.State;
+                }
                 yield return update;
                 if (update.IsFinal) yield break;
             }

@@ -14,6 +14,7 @@ internal static class ReportText
     public static string? Inspection(SentInspection sent, InspectionUpdate update) => update switch
     {
         InspectionSent => $"sent order {sent.OrderId} to {sent.SerialNumber} ({sent.Manufacturer}): inspect container {sent.ContainerNumber}",
+        InspectionProgress { Procedure: { PointsDone: 0 } p } => $"{p.State}" + (p.BackgroundUSvPerH is { } bg ? $" (background {N(bg, Dose)} µSv/h)" : ""),
         InspectionProgress { Procedure: var p } =>
             $"{p.PointsDone}/{p.PointsPlanned} points" +
             (p.LastDoseUSvPerH is { } dose ? $", last {N(dose, Dose)} µSv/h" : "") +
