@@ -122,7 +122,7 @@ public sealed class InspectVerbTests : RemoteTestBase
         Assert.Equal(2, lines[3].GetProperty("pointsDone").GetInt32());
         Assert.Equal(3, lines[3].GetProperty("pointsPlanned").GetInt32());
         Assert.Equal("right-02-h1.3", lines[3].GetProperty("currentPoint").GetString());
-        Assert.Equal(0.071, lines[2].GetProperty("lastDoseUSvPerH").GetDouble());
+        Assert.Equal(0.071, lines[3].GetProperty("lastDoseUSvPerH").GetDouble());
         Assert.Equal("PASS", lines[^1].GetProperty("verdict").GetString());
         Assert.Equal("R-000013", lines[^1].GetProperty("reportId").GetString());
         Assert.Equal("2026-05-04T10:30:15.250Z", lines[^1].GetProperty("timestamp").GetString());
