@@ -35,8 +35,9 @@ free_port() {
 }
 PORT=$(free_port) || { echo "no free port" >&2; exit 1; }
 CONF="$RESULTS/mosquitto.conf"
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest file %s\n' "$PORT" "$RESULTS/mosquitto.log" > "$CONF"
-"$MOSQUITTO" -c "$CONF" &
+# Mosquitto started as root drops to its own user, which cannot write here: log to stderr instead.
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\n' "$PORT" > "$CONF"
+"$MOSQUITTO" -c "$CONF" 2> "$RESULTS/mosquitto.log" &
 MOSQUITTO_PID=$!
 cleanup() { kill "$MOSQUITTO_PID" 2>/dev/null; wait "$MOSQUITTO_PID" 2>/dev/null; }
 trap cleanup EXIT

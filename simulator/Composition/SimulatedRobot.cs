@@ -102,7 +102,7 @@ public sealed class SimulatedRobot : IAsyncDisposable
     {
         if (_stopped) return;
         _stopped = true;
-        await Host.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await Host.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
     }
 
     /// <summary>As a crash would: the connection drops without a goodbye, so the broker publishes the will.</summary>

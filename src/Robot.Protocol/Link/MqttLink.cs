@@ -166,7 +166,12 @@ public sealed class MqttLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Clean stop: publish the farewell (for example connection OFFLINE), then disconnect normally so no will is sent.</summary>
+    /// <summary>
+    /// Clean stop: publish the farewell (for example connection OFFLINE), then disconnect normally so
+    /// no will is sent. The goodbye gets its own few seconds even when the caller's token is already
+    /// cancelled (a host stopping under load): a cancelled goodbye would drop the socket and make the
+    /// broker announce the robot as CONNECTIONBROKEN.
+    /// </summary>
     public async Task StopAsync(LinkMessage? farewell = null, CancellationToken cancellationToken = default)
     {
         if (_stop.IsCancellationRequested) return;
@@ -178,17 +183,22 @@ public sealed class MqttLink : IAsyncDisposable
         }
         if (_client.IsConnected)
         {
-            if (farewell is not null) await PublishAsync(farewell, cancellationToken).ConfigureAwait(false);
+            // A network deadline, so on the real clock: a simulator's fast virtual clock must not cut it short.
+            using var goodbye = new CancellationTokenSource(FarewellTimeout, TimeProvider.System);
+            if (farewell is not null) await PublishAsync(farewell, goodbye.Token).ConfigureAwait(false);
             try
             {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, cancellationToken).ConfigureAwait(false);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, goodbye.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _log.LogDebug(ex, "disconnect failed");
             }
         }
     }
+
+    /// <summary>How long a clean stop may take to say goodbye.</summary>
+    public static readonly TimeSpan FarewellTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Drop the connection as a crash would: the socket closes without an MQTT DISCONNECT, so the
