@@ -151,3 +151,80 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         }
     }
 }
+
+/// <summary>The packaged host speaks sd_notify on NOTIFY_SOCKET: READY=1, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1.</summary>
+[Collection(PackageCollection.Name)]
+public sealed class PackagedHostNotifyTests(PackageFixture fixture) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("robot-pkg-notify-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Packaged_host_notifies_ready_feeds_the_watchdog_and_notifies_stopping()
+    {
+        var socketPath = Path.Combine(_dir, "notify.sock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var received = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new byte[4096];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, stop.Token);
+                    received.Enqueue(Encoding.UTF8.GetString(buffer, 0, n));
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+        var config = Path.Combine(_dir, "appsettings.json");
+        var port = EmbeddedBroker.FreePort(IPAddress.Loopback);
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            Hardware = new { Kind = "virtual" },
+            Broker = new { Embedded = true, Port = port },
+            Link = new { BrokerUri = $"mqtt://127.0.0.1:{port}" },
+            Records = new { DatabasePath = Path.Combine(_dir, "r.db") },
+        }));
+        var (file, args) = fixture.Get("amd64").Command("run", "--config", config);
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NOTIFY_SOCKET"] = socketPath;
+        psi.Environment["WATCHDOG_USEC"] = "1000000";
+        using var host = Process.Start(psi)!;
+        var output = new StringBuilder();
+        host.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        host.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!(received.Contains("READY=1") && received.Count(m => m == "WATCHDOG=1") >= 2))
+            {
+                Assert.False(host.HasExited, "the host exited:\n" + output);
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"no READY=1 and two WATCHDOG=1 within 30 s; got [{string.Join(", ", received)}]\n{output}");
+                await Task.Delay(50);
+            }
+            PackageFixture.Run("kill", ["-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await host.WaitForExitAsync(exit.Token);
+            Assert.Equal(0, host.ExitCode);
+            await Task.Delay(200);
+            Assert.Contains("STOPPING=1", received);
+        }
+        finally
+        {
+            if (!host.HasExited) host.Kill(entireProcessTree: true);
+            await stop.CancelAsync();
+            await reader;
+        }
+    }
+}

@@ -11,8 +11,21 @@ namespace Robot.Host.Hosting;
 /// The feed runs on the host's timers: a hung thread pool or a wedged process stops it and
 /// systemd restarts the service (Restart=on-failure).
 /// </summary>
-public sealed class SystemdWatchdog(ISystemdNotifier notifier, TimeProvider time, ILogger<SystemdWatchdog> log) : BackgroundService
+public sealed class SystemdWatchdog(ISystemdNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<SystemdWatchdog> log) : BackgroundService
 {
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Microsoft.Extensions.Hosting.Systemd sends READY=1 only when it recognises systemd as the
+        // parent process; with NOTIFY_SOCKET set by anything else (a supervisor, a test) say it here,
+        // so Type=notify never waits out TimeoutStartSec. A second READY=1 is harmless.
+        if (notifier.IsEnabled && !SystemdHelpers.IsSystemdService())
+        {
+            lifetime.ApplicationStarted.Register(() => notifier.Notify(ServiceState.Ready));
+            lifetime.ApplicationStopping.Register(() => notifier.Notify(ServiceState.Stopping));
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
     /// <summary>Half the watchdog period from WATCHDOG_USEC (and WATCHDOG_PID, when set, naming this process); null when off.</summary>
     public static TimeSpan? FeedInterval(Func<string, string?> env, int pid)
     {
