@@ -232,6 +232,13 @@ public static class RobotHostCli
         try
         {
             var options = HardwareComposition.Bind(HardwareComposition.LoadConfiguration(args));
+            if (string.Equals(options.Kind, "virtual", StringComparison.OrdinalIgnoreCase))
+            {
+                var virtualProblems = options.Virtual.Validate();
+                foreach (var p in virtualProblems) stderr.WriteLine("config error: " + p);
+                if (virtualProblems.Count == 0) stdout.WriteLine("Hardware:Kind is virtual: no devices to test (stand-ins with no I/O)");
+                return virtualProblems.Count == 0 ? 0 : 2;
+            }
             options.Lift.HomeOnStart = false;
             var problems = options.Validate();
             if (problems.Count > 0) throw new HardwareConfigurationException(problems.Select(p => "config error: " + p).ToList());
