@@ -9,8 +9,10 @@ public sealed class HardwareOptions
 {
     public const string Section = "Hardware";
 
-    /// <summary>"gpio": the real drivers in this assembly. (The simulator composes its own twins.)</summary>
+    /// <summary>"gpio": the real drivers in this assembly; "virtual": stand-ins with no I/O (a dry run). (The simulator composes its own twins.)</summary>
     public string Kind { get; set; } = "gpio";
+    /// <summary>Constants of the stand-in drivers, used when Kind is "virtual".</summary>
+    public Virtual.VirtualHardwareOptions Virtual { get; set; } = new();
     public GpioOptions Gpio { get; set; } = new();
     public DriveOptions Drive { get; set; } = new();
     public LiftOptions Lift { get; set; } = new();

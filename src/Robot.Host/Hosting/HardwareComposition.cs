@@ -3,6 +3,7 @@ using System.Device.I2c;
 using Microsoft.Extensions.Configuration;
 using Robot.Drivers.Abstractions;
 using Robot.Drivers.Configuration;
+using Robot.Drivers.Virtual;
 
 namespace Robot.Host.Hosting;
 
@@ -19,13 +20,31 @@ public sealed class HardwareConfigurationException(IReadOnlyList<string> problem
 /// </summary>
 public static class HardwareComposition
 {
-    /// <summary>appsettings.json beside the executable, ROBOT_ environment variables, then the command line.</summary>
-    public static IConfiguration LoadConfiguration(IEnumerable<string> args) => new ConfigurationBuilder()
-        .SetBasePath(AppContext.BaseDirectory)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables("ROBOT_")
-        .AddCommandLine(args.ToArray())
-        .Build();
+    /// <summary>
+    /// appsettings.json beside the executable, the config file (--config PATH or ROBOT_CONFIG),
+    /// ROBOT_ environment variables, then the command line.
+    /// </summary>
+    public static IConfiguration LoadConfiguration(IEnumerable<string> args)
+    {
+        var list = args.ToArray();
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true);
+        if (ConfigFilePath(list) is { } file) builder.AddJsonFile(file, optional: false);
+        return builder.AddEnvironmentVariables("ROBOT_").AddCommandLine(list).Build();
+    }
+
+    /// <summary>The config file named by --config PATH (or --config=PATH), else by ROBOT_CONFIG; null when neither.</summary>
+    public static string? ConfigFilePath(IReadOnlyList<string> args, Func<string, string?>? env = null)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Count) return Path.GetFullPath(args[i + 1]);
+            if (args[i].StartsWith("--config=", StringComparison.Ordinal)) return Path.GetFullPath(args[i]["--config=".Length..]);
+        }
+        var fromEnv = (env ?? Environment.GetEnvironmentVariable)("ROBOT_CONFIG");
+        return string.IsNullOrWhiteSpace(fromEnv) ? null : Path.GetFullPath(fromEnv);
+    }
 
     /// <summary>Bind the section; unknown keys and unconvertible values are problems too.</summary>
     public static HardwareOptions Bind(IConfiguration config)
@@ -54,10 +73,22 @@ public static class HardwareComposition
         return HardwareFactory.Create(options, time, gpio, i2c);
     }
 
-    /// <summary>The robot's hardware for the host: throws with one line per failed required device.</summary>
+    /// <summary>
+    /// The robot's hardware for the host, by Hardware:Kind: "gpio" (the real drivers) or "virtual"
+    /// (stand-ins with no I/O). Throws with one line per problem or failed required device.
+    /// </summary>
     public static RobotHardware CreateHardware(IConfiguration config, TimeProvider time)
     {
-        var rig = Build(Bind(config), time);
+        var options = Bind(config);
+        if (string.Equals(options.Kind, "virtual", StringComparison.OrdinalIgnoreCase))
+        {
+            var problems = options.Virtual.Validate();
+            if (problems.Count > 0) throw new HardwareConfigurationException(problems.Select(p => "config error: " + p).ToList());
+            return VirtualHardware.Create(options.Virtual, time);
+        }
+        if (!string.Equals(options.Kind, "gpio", StringComparison.OrdinalIgnoreCase))
+            throw new HardwareConfigurationException([$"config error: Hardware:Kind: '{options.Kind}' is not a hardware kind (gpio, virtual)"]);
+        var rig = Build(options, time);
         if (rig.HasRequiredFaults || rig.Hardware is null)
         {
             var faults = rig.Faults.Select(f => "hardware error: " + f).ToList();

@@ -37,8 +37,14 @@ public static class RobotHostBuilder
             builder.Configuration.AddInMemoryCollection(defaults);
             foreach (var s in sources) builder.Configuration.Sources.Add(s);
         }
+        // The installed config (/etc/robot-host/appsettings.json through ROBOT_CONFIG or --config), then ROBOT_ variables, then the command line.
+        if (HardwareComposition.ConfigFilePath(args) is { } file) builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables("ROBOT_");
         if (args.Length > 0) builder.Configuration.AddCommandLine(args);
+        // Type=notify and journald-friendly logs under systemd (no effect elsewhere), and the watchdog feed.
+        builder.Services.AddSystemd();
+        builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
+        builder.Services.AddHostedService<SystemdWatchdog>();
         AddRobot(builder.Services, builder.Configuration, hardware, time ?? TimeProvider.System);
         return builder;
     }

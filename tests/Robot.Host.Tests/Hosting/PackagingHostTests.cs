@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Robot.Host.Hosting;
+
+namespace Robot.Host.Tests.Hosting;
+
+public sealed class PackagingHostTests
+{
+    [Fact]
+    public void Watchdog_is_fed_at_half_of_WATCHDOG_USEC_and_only_for_this_process()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), SystemdWatchdog.FeedInterval(k => k == "WATCHDOG_USEC" ? "10000000" : null, 42));
+        Assert.Equal(TimeSpan.FromSeconds(5), SystemdWatchdog.FeedInterval(k => k switch { "WATCHDOG_USEC" => "10000000", "WATCHDOG_PID" => "42", _ => null }, 42));
+        Assert.Null(SystemdWatchdog.FeedInterval(k => k switch { "WATCHDOG_USEC" => "10000000", "WATCHDOG_PID" => "7", _ => null }, 42));
+        Assert.Null(SystemdWatchdog.FeedInterval(_ => null, 42));
+        Assert.Null(SystemdWatchdog.FeedInterval(k => k == "WATCHDOG_USEC" ? "soon" : null, 42));
+    }
+
+    [Fact]
+    public void Config_file_comes_from_the_command_line_before_ROBOT_CONFIG()
+    {
+        Assert.Equal("/etc/robot-host/appsettings.json", HardwareComposition.ConfigFilePath([], k => k == "ROBOT_CONFIG" ? "/etc/robot-host/appsettings.json" : null));
+        Assert.Equal("/tmp/a.json", HardwareComposition.ConfigFilePath(["--config", "/tmp/a.json"], _ => "/etc/robot-host/appsettings.json"));
+        Assert.Equal("/tmp/b.json", HardwareComposition.ConfigFilePath(["--config=/tmp/b.json"], _ => null));
+        Assert.Null(HardwareComposition.ConfigFilePath(["--Safety:TickHz=50"], _ => null));
+    }
+
+    [Fact]
+    public void Secrets_are_masked_at_any_depth()
+    {
+        var node = JsonNode.Parse("""{"Link":{"Username":"u","Password":"p"},"Broker":{"Password":null},"X":{"ApiKey":"k","Nested":{"ClientSecret":"s"}}}""")!;
+        var text = RobotHostCli.Mask(node).ToJsonString();
+        Assert.DoesNotContain("\"p\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"k\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"s\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"Username\":\"u\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"Password\":null", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_key_messages_name_the_section()
+    {
+        var line = RobotHostCli.Plain("config error: 'ErrorOnUnknownConfiguration' was set on the provided BinderOptions, but the following properties were not found on the instance of Robot.Host.Configuration.SafetyOptions: 'TickHz2'");
+        Assert.StartsWith("config error: Safety: unknown key(s) 'TickHz2'", line, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Robot.Protocol.Broker;
+using Robot.Protocol.Link;
+using Robot.TestSupport;
+
+namespace Robot.PackageTests;
+
+/// <summary>
+/// The host binary from the package, started as systemd would (run, config from a file), with
+/// Hardware:Kind=virtual against a broker in this process: ONLINE, a valid state, OFFLINE on SIGTERM.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("robot-pkg-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("amd64", 30)]
+    [InlineData("arm64", 180)]
+    public async Task Packaged_host_goes_online_publishes_state_and_goes_offline_on_sigterm(string arch, int startSeconds)
+    {
+        var package = fixture.Get(arch);
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { BindAddress = "127.0.0.1", Port = 0 }, NullLogger.Instance);
+        var serial = "PKG-" + arch.ToUpperInvariant();
+        var config = WriteConfig(new
+        {
+            Robot = new { Manufacturer = "PortCustoms", SerialNumber = serial },
+            Broker = new { Embedded = false },
+            Link = new { BrokerUri = broker.Uri.ToString() },
+            Records = new { DatabasePath = Path.Combine(_dir, "records", "robot-records.db") },
+            Hardware = new { Kind = "virtual" },
+        });
+
+        var messages = new ConcurrentQueue<LinkMessage>();
+        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "package-test" }, TimeProvider.System);
+        client.MessageReceived = m => { messages.Enqueue(m); return Task.CompletedTask; };
+        await client.StartAsync(CancellationToken.None);
+        var prefix = $"uagv/v2/PortCustoms/{serial}/";
+        await client.SubscribeAsync(prefix + "#");
+
+        var (file, args) = package.Command("run", "--config", config);
+        using var host = Start(file, args, out var output);
+        try
+        {
+            await Until(() => messages.Any(m => m.Topic == prefix + "connection" && State(m) == "ONLINE"), TimeSpan.FromSeconds(startSeconds), host, output, "ONLINE");
+            await Until(() => messages.Any(m => m.Topic == prefix + "state"), TimeSpan.FromSeconds(30), host, output, "a state message");
+            var state = messages.First(m => m.Topic == prefix + "state");
+            var problems = Vda5050Schemas.Shared.Validate("state", state.Payload.Span);
+            Assert.True(problems.Count == 0, "state does not validate against the VDA 5050 schema:\n" + string.Join('\n', problems));
+
+            Signal(host.Id, "TERM");
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
+            await host.WaitForExitAsync(exit.Token);
+            Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode} after SIGTERM:\n{output}");
+            await Until(() => messages.Any(m => m.Topic == prefix + "connection" && State(m) == "OFFLINE"), TimeSpan.FromSeconds(5), null, output, "OFFLINE");
+        }
+        finally
+        {
+            if (!host.HasExited) host.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"Hardware\":{\"Kind\":\"virtual\"},\"Safety\":{\"TickHz2\":50}}", "Safety", "TickHz2")]
+    [InlineData("{\"Hardware\":{\"Kind\":\"virtual\"},\"Safety\":{\"MaxLinearSpeedMps\":\"fast\"}}", "Safety:MaxLinearSpeedMps", "fast")]
+    [InlineData("{\"Hardware\":{\"Kind\":\"virtual\",\"Virtual\":{\"LiftSpeed\":1}}}", "Hardware", "LiftSpeed")]
+    [InlineData("{\"Hardware\":{\"Kind\":\"wooden\"}}", "Hardware:Kind", "wooden")]
+    public void Packaged_host_refuses_a_bad_config_with_one_clear_line(string json, string key, string detail)
+    {
+        var path = Path.Combine(_dir, "bad.json");
+        var withRecords = json[..^1] + $",\"Records\":{{\"DatabasePath\":\"{Path.Combine(_dir, "r.db")}\"}}}}";
+        File.WriteAllText(path, withRecords);
+        var (file, args) = fixture.Get("amd64").Command("run", "--config", path);
+        var r = PackageFixture.Run(file, args, TimeSpan.FromSeconds(60));
+        Assert.True(r.ExitCode != 0, "the host started with a bad config:\n" + r.Stdout);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "expected one line, got:\n" + r.Stderr + r.Stdout);
+        Assert.StartsWith("config error: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(key, lines[0], StringComparison.Ordinal);
+        Assert.Contains(detail, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Stdout + r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Packaged_host_prints_its_version_and_masks_secrets_in_print_config()
+    {
+        var package = fixture.Get("amd64");
+        var (file, args) = package.Command("version");
+        var v = PackageFixture.Run(file, args, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, v.ExitCode);
+        Assert.StartsWith($"robot-host {fixture.Version}", v.Stdout, StringComparison.Ordinal);
+
+        var config = WriteConfig(new { Hardware = new { Kind = "virtual" }, Link = new { Username = "robot", Password = "hunter2" }, Broker = new { Username = "op", Password = "s3cret" } });
+        (file, args) = package.Command("print-config", "--config", config);
+        var p = PackageFixture.Run(file, args, TimeSpan.FromSeconds(30));
+        Assert.True(p.ExitCode == 0, p.Stderr);
+        Assert.DoesNotContain("hunter2", p.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", p.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"Password\": \"***\"", p.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"Kind\": \"virtual\"", p.Stdout, StringComparison.Ordinal);
+    }
+
+    private string WriteConfig(object config)
+    {
+        var path = Path.Combine(_dir, $"appsettings-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    private static string? State(LinkMessage m)
+    {
+        using var doc = JsonDocument.Parse(m.Payload);
+        return doc.RootElement.TryGetProperty("connectionState", out var s) ? s.GetString() : null;
+    }
+
+    private static Process Start(string file, IEnumerable<string> args, out StringBuilder output)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + file);
+        var o = new StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (o) o.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (o) o.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        output = o;
+        return p;
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        var r = PackageFixture.Run("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+    }
+
+    private static async Task Until(Func<bool> condition, TimeSpan timeout, Process? host, StringBuilder output, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (host is { HasExited: true }) Assert.Fail($"the host exited ({host.ExitCode}) before {what}:\n{output}");
+            if (deadline.Elapsed > timeout) Assert.Fail($"no {what} within {timeout}:\n{output}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>The packaged host speaks sd_notify on NOTIFY_SOCKET: READY=1, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1.</summary>
+[Collection(PackageCollection.Name)]
+public sealed class PackagedHostNotifyTests(PackageFixture fixture) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("robot-pkg-notify-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Packaged_host_notifies_ready_feeds_the_watchdog_and_notifies_stopping()
+    {
+        var socketPath = Path.Combine(_dir, "notify.sock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var received = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new byte[4096];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, stop.Token);
+                    received.Enqueue(Encoding.UTF8.GetString(buffer, 0, n));
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+        var config = Path.Combine(_dir, "appsettings.json");
+        var port = EmbeddedBroker.FreePort(IPAddress.Loopback);
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            Hardware = new { Kind = "virtual" },
+            Broker = new { Embedded = true, Port = port },
+            Link = new { BrokerUri = $"mqtt://127.0.0.1:{port}" },
+            Records = new { DatabasePath = Path.Combine(_dir, "r.db") },
+        }));
+        var (file, args) = fixture.Get("amd64").Command("run", "--config", config);
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NOTIFY_SOCKET"] = socketPath;
+        psi.Environment["WATCHDOG_USEC"] = "1000000";
+        using var host = Process.Start(psi)!;
+        var output = new StringBuilder();
+        host.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        host.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!(received.Contains("READY=1") && received.Count(m => m == "WATCHDOG=1") >= 2))
+            {
+                Assert.False(host.HasExited, "the host exited:\n" + output);
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"no READY=1 and two WATCHDOG=1 within 30 s; got [{string.Join(", ", received)}]\n{output}");
+                await Task.Delay(50);
+            }
+            PackageFixture.Run("kill", ["-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await host.WaitForExitAsync(exit.Token);
+            Assert.Equal(0, host.ExitCode);
+            await Task.Delay(200);
+            Assert.Contains("STOPPING=1", received);
+        }
+        finally
+        {
+            if (!host.HasExited) host.Kill(entireProcessTree: true);
+            await stop.CancelAsync();
+            await reader;
+        }
+    }
+}
