@@ -155,9 +155,10 @@ public static class ProcedureBench
         // The point: the field steps up to background + delta as the probe arrives.
         field.Cs137 = c.Delta;
         var dwell = 0.0;
+        var settle = c.Mode == "sequential" ? profile.Sequential.SettleS : profile.SettleS;
         string Measure()
         {
-            Run(profile.SettleS);
+            Run(settle);
             var start = time.GetUtcNow();
             var sampler = new PointSampler(profile, instrument, level, c.Mode, start);
             while (true)
@@ -167,7 +168,7 @@ public static class ProcedureBench
                 Run(Step.TotalSeconds);
             }
             var now = time.GetUtcNow();
-            dwell += profile.SettleS + (now - start).TotalSeconds;
+            dwell += settle + (now - start).TotalSeconds;
             var pose = new MeasurementPose { X = 0, Y = 0, Theta = 0, HeightM = 1.3 };
             return sampler.Result("p", "left", 1, 1.3, pose, null, now).Decision;
         }
@@ -221,8 +222,9 @@ public static class ProcedureBench
         var limit = profile.LimitUSvPerH;
         var test = new SequentialTest((Background + limit * (1 - d)) * s, (Background + limit * (1 + d)) * s, profile.Sequential.Alpha, profile.Sequential.Beta);
         var raised = new SequentialTest(Background * s, (Background + profile.AnomalyMinRiseUSvPerH) * s, profile.Sequential.AnomalyAlpha, profile.Sequential.AnomalyBeta);
-        double Expected(double dose) => Math.Min(profile.Sequential.MaxDwellS, Math.Max(test.ExpectedSeconds(dose * s), dose * s >= test.R1 ? 0 : raised.ExpectedSeconds(dose * s)));
-        return motion + profile.SettleS * PointsPer20Ft + (PointsPer20Ft - 1) * Expected(Background) + Expected(Background + c.Delta);
+        double Expected(double dose) => Math.Min(profile.Sequential.MaxDwellS, test.ExpectedSeconds(dose * s));
+        _ = raised;
+        return motion + profile.Sequential.SettleS * PointsPer20Ft + (PointsPer20Ft - 1) * Expected(Background) + Expected(Background + c.Delta);
     }
 
     private sealed class BenchField : IDoseField

@@ -111,7 +111,12 @@ public sealed class SequentialProfileOptions
     /// <summary>The band is limit × (1 ± d) around background + limit.</summary>
     public double IndifferenceFraction { get; set; } = 0.2;
     /// <summary>Longest sequential dwell; past it the point falls back to the standard test.</summary>
-    public double MaxDwellS { get; set; } = 60;
+    public double MaxDwellS { get; set; } = 240;
+    /// <summary>
+    /// Settle before a sequential point. The SPRT counts pulses, which follow the dose at once; only
+    /// the display lags (its averaging, up to 30 s on a GM tube), so the mechanical settle is enough.
+    /// </summary>
+    public double SettleS { get; set; } = 1;
     /// <summary>Error rates of the "raised at all?" test (ANOMALY). Alpha is per point: a 48-point survey multiplies it.</summary>
     public double AnomalyAlpha { get; set; } = 0.001;
     public double AnomalyBeta { get; set; } = 0.05;

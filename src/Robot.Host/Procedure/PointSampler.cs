@@ -91,8 +91,9 @@ public sealed class PointSampler
             {
                 if (_exceedsOutcome == SequentialOutcome.Continue) _exceedsOutcome = _exceedsTest!.Decide(_counts, elapsed);
                 if (_anomalyOutcome == SequentialOutcome.Continue) _anomalyOutcome = _anomalyTest!.Decide(_counts, elapsed);
-                var decided = _exceedsOutcome == SequentialOutcome.AcceptHigh
-                    || (_exceedsOutcome != SequentialOutcome.Continue && _anomalyOutcome != SequentialOutcome.Continue);
+                // The over-limit test decides the dwell; the "raised at all?" test reports what it has
+                // decided by then, and an undecided one falls back to the fixed test on the counts.
+                var decided = _exceedsOutcome != SequentialOutcome.Continue;
                 if (decided || elapsed >= _profile.Sequential.MaxDwellS) Done = true;
             }
         }
@@ -144,8 +145,11 @@ public sealed class PointSampler
         }
         else if (_sequential && _exceedsOutcome != SequentialOutcome.Continue)
         {
+            var combined = Math.Sqrt(doseError * doseError + Math.Pow(_background.StandardErrorUSvPerH, 2));
+            var raisedByCounts = net > Math.Max(_profile.AnomalyMinRiseUSvPerH, _profile.AnomalySigma * combined);
             decision = _exceedsOutcome == SequentialOutcome.AcceptHigh ? PointDecisions.Exceeds
-                : _anomalyOutcome == SequentialOutcome.AcceptHigh && net >= _profile.AnomalyMinRiseUSvPerH / 2 ? PointDecisions.Anomaly
+                : (_anomalyOutcome == SequentialOutcome.AcceptHigh || (_anomalyOutcome == SequentialOutcome.Continue && raisedByCounts))
+                    && net >= _profile.AnomalyMinRiseUSvPerH / 2 ? PointDecisions.Anomaly
                 : PointDecisions.Clear;
             Basis = $"SPRT after {elapsed:0.#} s, {_counts:0} counts: over-limit test {Word(_exceedsOutcome)}, raised test {Word(_anomalyOutcome)}";
         }

@@ -78,7 +78,7 @@ public sealed partial class InspectionProcedure
 
         m.Configure(S.Settling)
             .SubstateOf(S.Working)
-            .OnEntry(() => Wait(_profile.SettleS, T.Settled))
+            .OnEntry(() => Wait(_run!.Profile.PointMode == "sequential" ? _profile.Sequential.SettleS : _profile.SettleS, T.Settled))
             .Permit(T.Settled, S.Measuring);
 
         m.Configure(S.Measuring)
