@@ -287,7 +287,8 @@ public static class RemoteWebApp
     private sealed class ManifestlessFiles(Assembly assembly) : IFileProvider
     {
         private readonly EmbeddedFileProvider _inner = new(assembly);
-        private readonly DateTimeOffset _built = DateTimeOffset.UtcNow;
+        // Last-modified of the embedded page: the moment the server started serving it.
+        private readonly DateTimeOffset _built = TimeProvider.System.GetUtcNow();
 
         public IFileInfo GetFileInfo(string subpath)
         {
