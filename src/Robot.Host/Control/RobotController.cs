@@ -244,7 +244,7 @@ public sealed class RobotController
     {
         lock (_gate)
         {
-            if (Procedure.State != ProcedureState.Idle && Procedure.Telemetry() is { } p && presence.OperatorId == _inspectionOperator)
+            if (Procedure.State != ProcedureState.Idle && presence.OperatorId == _inspectionOperator)
             {
                 // The operator who started the inspection: its link decides the inspection's hold.
                 Procedure.OnLinkChanged(lost: presence.State == ConnectionState.ConnectionBroken);

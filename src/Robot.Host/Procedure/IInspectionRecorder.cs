@@ -73,8 +73,8 @@ public sealed class InMemoryRecorder : IInspectionRecorder
         {
             var previous = _reports.LastOrDefault()?.ReportHash ?? new string('0', 64);
             var sealedReport = draft with { Sequence = _reports.Count + 1, PreviousReportHash = previous, ReportHash = null };
-            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Robot.Protocol.Codec.ProtocolCodec.Encode(sealedReport)));
-            sealedReport = sealedReport with { ReportHash = hash };
+            // The same canonical hash as the durable journal's.
+            sealedReport = sealedReport with { ReportHash = Robot.Host.Records.ReportHashing.Hash(sealedReport) };
             _reports.Add(sealedReport);
             return sealedReport;
         }

@@ -241,12 +241,6 @@ public sealed partial class InspectionProcedure
 
     private static TaskCompletionSource NewIdle() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Set the activity the tick runs (under the controller lock).</summary>
-    private void Do(Action<DateTimeOffset>? activity)
-    {
-        lock (_gate) _activity = activity;
-    }
-
     /// <summary>An activity is done: stop running it and report back once.</summary>
     private void Complete(ProcedureTrigger trigger)
     {
