@@ -19,7 +19,7 @@ internal sealed partial class FakeRobot
     public InspectionReport Report { get; set; }
 
     /// <summary>One telemetry step of a played inspection.</summary>
-    public sealed record Step(int PointsDone, int PointsPlanned, string? CurrentPoint, double? LastDoseUSvPerH);
+    public sealed record Step(int PointsDone, int PointsPlanned, string? CurrentPoint, double? LastDoseUSvPerH, string State = "Measuring");
 
     private CommandResponse DefaultAnswer(CommandRequest request) => request.Command switch
     {
@@ -46,8 +46,9 @@ internal sealed partial class FakeRobot
                 Activity = "order",
                 Procedure = new ProcedureTelemetry
                 {
-                    State = "Measuring",
-                    ContainerNumber = container,
+                    State = step.State,
+                    // The idle procedure has no run, so no container number (as the robot reports it).
+                    ContainerNumber = step.State == "Idle" ? null : container,
                     PointsDone = step.PointsDone,
                     PointsPlanned = step.PointsPlanned,
                     CurrentPoint = step.CurrentPoint,
