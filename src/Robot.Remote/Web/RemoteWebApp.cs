@@ -180,6 +180,7 @@ public static class RemoteWebApp
 
         app.Map("/ws/{serial}", LiveSocket.HandleAsync).RequireAuthorization();
         ControlEndpoints.Map(app);
+        ReportEndpoints.Map(app);
     }
 
     internal static string UserName(ClaimsPrincipal user) => user.Identity?.Name ?? "?";
