@@ -267,6 +267,9 @@ internal static class LiveSocket
         PointsPlanned = t.Procedure?.PointsPlanned ?? 0,
         Verdict = t.Procedure?.LastVerdict,
         ReportId = t.Procedure?.LastReportId,
+        CurrentPoint = t.Procedure?.CurrentPoint,
+        LastDoseUSvPerH = t.Procedure?.LastDoseUSvPerH,
+        BackgroundUSvPerH = t.Procedure?.BackgroundUSvPerH,
     };
 
     /// <summary>The latest joystick position and when it came.</summary>

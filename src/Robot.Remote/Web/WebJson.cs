@@ -61,6 +61,9 @@ public sealed record LiveTelemetry
     public int PointsPlanned { get; init; }
     public string? Verdict { get; init; }
     public string? ReportId { get; init; }
+    public string? CurrentPoint { get; init; }
+    public double? LastDoseUSvPerH { get; init; }
+    public double? BackgroundUSvPerH { get; init; }
 }
 
 /// <summary>What the page sends on its socket: joystick samples (t = "joy"), "stop", and the heartbeat "hb" that keeps its lease.</summary>
