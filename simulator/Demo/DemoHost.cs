@@ -77,6 +77,9 @@ public sealed class DemoHost : IAsyncDisposable
                 HttpPort = port,
                 Users = users,
                 Broker = new RobotClientOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{mqttPort}"), ClientIdPrefix = "robot-web" },
+                // The yard map: the demo yard's containers, in bounds that take in the background spot (-25, 0).
+                Yard = new YardBounds(-30, -15, 40, 12),
+                Containers = [.. DemoYard.Layout.Select(c => new YardContainer(c.Number, c.Type, c.X, c.Y, c.Theta))],
             };
             web = RemoteWebApp.Build(options, TimeProvider.System);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
