@@ -92,6 +92,32 @@ public sealed class WebReportExportTests : WebRemoteTestBase
     }
 
     [Fact]
+    public async Task The_pages_report_read_is_404_for_an_unknown_report_and_400_for_a_bad_id_not_a_500()
+    {
+        using var a = await SignInAsync("observer");
+        Assert.Equal(HttpStatusCode.BadRequest, (await a.Http.GetAsync($"/api/robots/{Serial}/reports/R%2B1")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await a.Http.GetAsync("/api/robots/bad%20serial/reports")).StatusCode);
+        Assert.False(Robot.Commands.Reader.TryRead(out _)); // refused before anything was asked of the robot
+        var missing = await a.Http.GetAsync($"/api/robots/{Serial}/reports/R-999999");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("no report R-999999", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csv_text_that_a_spreadsheet_would_run_as_a_formula_is_defused_but_numbers_are_not()
+    {
+        Robot.Report = FakeRobot.Sealed(Robot.Report with
+        {
+            ReportHash = null,
+            Points = [Robot.Report.Points[0] with { DecisionBasis = "=HYPERLINK(\"http://x\")", NetUSvPerH = -0.02 }],
+        });
+        using var a = await SignInAsync("officerA");
+        var rows = ParseCsv(await a.Http.GetStringAsync(ReportPath + ".csv"));
+        Assert.Equal("'=HYPERLINK(\"http://x\")", rows[2][rows[0].IndexOf("decisionBasis")]);
+        Assert.Equal("-0.02", rows[2][rows[0].IndexOf("netUSvPerH")]);
+    }
+
+    [Fact]
     public async Task Exports_need_an_officer_or_maintainer_and_strangers_get_401()
     {
         using var stranger = Stranger();

@@ -53,12 +53,20 @@ public static class ReportCsv
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
     private static string T(DateTimeOffset? value) => value is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : "";
 
+    // A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: text from the
+    // robot gets a leading apostrophe so opening the export can never execute it. Numbers are left
+    // alone ("-0.02" is a number, not a formula).
+    private static string FormulaSafe(string field) =>
+        field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? "'" + field : field;
+
     private static void Row(StringBuilder csv, IReadOnlyList<string> fields)
     {
         for (var i = 0; i < fields.Count; i++)
         {
             if (i > 0) csv.Append(',');
-            var f = fields[i];
+            var f = FormulaSafe(fields[i]);
             if (f.AsSpan().IndexOfAny(",\"\r\n") >= 0) csv.Append('"').Append(f.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             else csv.Append(f);
         }

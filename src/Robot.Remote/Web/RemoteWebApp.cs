@@ -162,19 +162,6 @@ public static class RemoteWebApp
             CommandAsync(c, serial, CommandNames.SilenceAlarm, null)).RequireAuthorization(OfficerPolicy);
         app.MapPost("/api/robots/{serial}/inspect", InspectAsync).RequireAuthorization(OfficerPolicy);
 
-        app.MapGet("/api/robots/{serial}/reports", async (string serial, RobotGateway gateway, CancellationToken ct) =>
-        {
-            var client = await gateway.ClientAsync(ct).ConfigureAwait(false);
-            var reports = await client.ListReportsAsync(serial, 50, ct).ConfigureAwait(false);
-            return Results.Text(Robot.Protocol.Codec.ProtocolCodec.EncodeToString(reports), "application/json");
-        }).RequireAuthorization();
-        app.MapGet("/api/robots/{serial}/reports/{id}", async (string serial, string id, RobotGateway gateway, CancellationToken ct) =>
-        {
-            var client = await gateway.ClientAsync(ct).ConfigureAwait(false);
-            var report = await client.GetReportAsync(serial, id, ct).ConfigureAwait(false);
-            return Results.Text(Robot.Protocol.Codec.ProtocolCodec.EncodeToString(report), "application/json");
-        }).RequireAuthorization();
-
         app.MapGet("/api/audit", (AuditLog audit) => Results.Json(audit.Newest(500), WebJson.Default.IReadOnlyListAuditEntry))
             .RequireAuthorization(MaintainerPolicy);
 

@@ -21,6 +21,13 @@ internal static class ReportEndpoints
 
     public static void Map(WebApplication app)
     {
+        // The list and the report for the page: any signed-in role may read them.
+        app.MapGet("/api/robots/{serial}/reports", (string serial, HttpContext c) =>
+            ReadAsync(c, serial, null, async (client, ct) => ProtocolCodec.EncodeToString(await client.ListReportsAsync(serial, 50, ct).ConfigureAwait(false))))
+            .RequireAuthorization();
+        app.MapGet("/api/robots/{serial}/reports/{id}", (string serial, string id, HttpContext c) =>
+            ReadAsync(c, serial, id, async (client, ct) => ProtocolCodec.EncodeToString(await client.GetReportAsync(serial, id, ct).ConfigureAwait(false))))
+            .RequireAuthorization();
         app.MapGet("/api/robots/{serial}/reports/{id}.csv", (string serial, string id, HttpContext c) => ExportAsync(c, serial, id, "csv"))
             .RequireAuthorization(OfficerPolicy);
         app.MapGet("/api/robots/{serial}/reports/{id}.json", (string serial, string id, HttpContext c) => ExportAsync(c, serial, id, "json"))
@@ -51,6 +58,24 @@ internal static class ReportEndpoints
         return format == "csv"
             ? Results.File(Encoding.UTF8.GetBytes(ReportCsv.Write(report)), "text/csv; charset=utf-8", file)
             : Results.File(ProtocolCodec.Encode(report), "application/json", file);
+    }
+
+    /// <summary>A read for the page: bad input is 400, an unknown report 404, a silent robot or broker 502, each with the reason.</summary>
+    private static async Task<IResult> ReadAsync(HttpContext context, string serial, string? id, Func<RobotClient, CancellationToken, Task<string>> read)
+    {
+        var problem = SerialProblem(serial) ?? (id is null ? null : ReportIdProblem(id));
+        if (problem is not null) return Results.Json(new ErrorResponse(problem), WebJson.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
+        try
+        {
+            var client = await context.RequestServices.GetRequiredService<RobotGateway>().ClientAsync(context.RequestAborted).ConfigureAwait(false);
+            return Results.Text(await read(client, context.RequestAborted).ConfigureAwait(false), "application/json");
+        }
+        catch (RobotClientException ex)
+        {
+            var notFound = ex.Failure == RobotClientFailure.Refused && ex.Response?.Code == "notFound";
+            return Results.Json(new ErrorResponse(ex.Message), WebJson.Default.ErrorResponse,
+                statusCode: notFound ? StatusCodes.Status404NotFound : StatusCodes.Status502BadGateway);
+        }
     }
 
     private static string? ReportIdProblem(string id) =>
