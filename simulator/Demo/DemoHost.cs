@@ -92,7 +92,7 @@ public sealed class DemoHost : IAsyncDisposable
     /// <paramref name="webTime"/> (sessions, sign-in lockout, audit, command stamps; tests pass a
     /// virtual clock). By default the remote runs on real time; next to a sped-up robot it takes the
     /// time of day from the robot's clock (<see cref="TimeOfDayClock"/>) and lengthens the durations
-    /// it measures on that clock (session, joystick silence, command lifetime) by the speed-up.
+    /// it measures on that clock (session, lease and joystick silence, command lifetime) by the speed-up.
     /// </summary>
     public static async Task<DemoHost> StartAsync(SimulatedRobot robot, int mqttPort, int? httpPort, TimeProvider? webTime, CancellationToken cancellationToken = default)
     {
@@ -116,10 +116,14 @@ public sealed class DemoHost : IAsyncDisposable
                 HttpPort = port,
                 Users = users,
                 Broker = new RobotClientOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{mqttPort}"), ClientIdPrefix = "robot-web" },
+                // The yard map: the demo yard's containers, in bounds that take in the background spot (-25, 0).
+                Yard = new YardBounds(-30, -15, 40, 12),
+                Containers = [.. DemoYard.Layout.Select(c => new YardContainer(c.Number, c.Type, c.X, c.Y, c.Theta))],
             };
             if (speedup > 1)
             {
                 options.SessionLifetime *= speedup;
+                options.LeaseQuiet *= speedup;
                 options.JoystickQuiet *= speedup;
                 options.Broker.CommandLifetime *= speedup;
             }

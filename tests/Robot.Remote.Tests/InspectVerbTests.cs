@@ -17,6 +17,7 @@ public sealed class InspectVerbTests : RemoteTestBase
 
     private static readonly FakeRobot.Step[] Steps =
     [
+        new(0, 0, null, null, "Idle"), // telemetry from before the procedure took the order: no line
         new(0, 3, null, null),
         new(1, 3, "right-01-h0.5", 0.073),
         new(1, 3, "right-01-h0.5", 0.073), // the same count again: no new line

@@ -99,7 +99,9 @@ public sealed partial class RobotClient
                 var update = ProtocolCodec.Decode(message.Topic, message.Payload.Span).Message switch
                 {
                     // A new point, or a new phase before the first one (driving to the background spot, measuring it...).
-                    Telemetry { Procedure: { } p } when IsOurs(p, sent) && (p.PointsDone != pointsDone || (p.PointsDone == 0 && p.State != phase)) => new InspectionProgress(_time.GetUtcNow(), p),
+                    // Idle is the procedure before it has taken the order (or after it ended): not a phase of ours.
+                    Telemetry { Procedure: { } p } when IsOurs(p, sent) && !IsIdle(p)
+                        && (p.PointsDone != pointsDone || (p.PointsDone == 0 && p.State != phase)) => new InspectionProgress(_time.GetUtcNow(), p),
                     State s => Outcome(s, sent),
                     _ => null,
                 };
@@ -149,6 +151,8 @@ public sealed partial class RobotClient
     /// <summary>Telemetry of another container's inspection is not ours; telemetry without a container number may be.</summary>
     private static bool IsOurs(ProcedureTelemetry p, SentInspection sent) =>
         p.ContainerNumber is null || string.Equals(p.ContainerNumber, sent.ContainerNumber, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsIdle(ProcedureTelemetry p) => string.Equals(p.State, "Idle", StringComparison.OrdinalIgnoreCase);
 
     private InspectionUpdate? Outcome(State s, SentInspection sent)
     {

@@ -11,7 +11,10 @@ public sealed record AuditEntry
     public required string Robot { get; init; }
     public required string Command { get; init; }
     public string? Detail { get; init; }
-    /// <summary>accepted, refused, rejected (by the server, before anything was sent), forbidden, failed.</summary>
+    /// <summary>
+    /// accepted, refused (by the robot), rejected (by the server, before anything was sent), conflict
+    /// (another account holds the control lease; nothing was sent), lapsed (a lease ran out), forbidden, failed.
+    /// </summary>
     public required string Result { get; init; }
     public string? Message { get; init; }
 }

@@ -3,14 +3,19 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Robot.Protocol.Extensions;
+using Robot.Protocol.Vda5050;
 
 namespace Robot.Remote.Web;
 
 /// <summary>
-/// One page's live channel to one robot: telemetry and events out; joystick samples in. The
-/// server streams teleop only while the page keeps sending (dead-man on the server side too): when
-/// the page goes quiet for <see cref="RemoteWebOptions.JoystickQuiet"/>, sends "stop", or the socket
-/// closes, it publishes one zero sample and stops streaming. Observers may watch but not drive.
+/// One page's live channel to one robot: telemetry, state (pose, paused), events and the control
+/// lease out; joystick samples and heartbeats in. The server streams teleop only while the page
+/// keeps sending (dead-man on the server side too): when the page goes quiet for
+/// <see cref="RemoteWebOptions.JoystickQuiet"/>, sends "stop", or the socket closes, it publishes
+/// one zero sample and stops streaming. Observers may watch but not drive. Driving needs the
+/// robot's control lease: a free one is taken by the first joystick sample; while another account
+/// holds it the samples are ignored and answered with a 409 error; when the lease is lost mid-drive
+/// (taken over, lapsed) the robot is stopped. Every message from the page keeps its lease alive.
 /// </summary>
 internal static class LiveSocket
 {
@@ -35,6 +40,7 @@ internal static class LiveSocket
         var options = services.GetRequiredService<RemoteWebOptions>();
         var time = services.GetRequiredService<TimeProvider>();
         var gateway = services.GetRequiredService<RobotGateway>();
+        var leases = services.GetRequiredService<ControlLeases>();
         var user = RemoteWebApp.UserName(context.User);
         var role = RemoteWebApp.RoleOf(context.User);
         var mayDrive = role is Roles.Officer or Roles.Maintainer;
@@ -59,6 +65,7 @@ internal static class LiveSocket
                     LiveMessage? live = m.Message switch
                     {
                         Telemetry t => new LiveMessage { T = "telemetry", Telemetry = ToLive(t) },
+                        State s => new LiveMessage { T = "state", State = new LiveState(s.AgvPosition?.X, s.AgvPosition?.Y, s.AgvPosition?.Theta, s.Paused ?? false, s.Driving, s.OrderId) },
                         RobotEvent e => new LiveMessage { T = "event", Severity = e.Severity, Message = $"{e.Kind}: {e.Message}" },
                         _ => null,
                     };
@@ -70,10 +77,27 @@ internal static class LiveSocket
             {
                 using var tick = new PeriodicTimer(TeleopPeriod, time);
                 var streaming = false;
-                while (await tick.WaitForNextTickAsync(done.Token).ConfigureAwait(false))
+                LeaseView? shown = null;
+                while (true)
                 {
+                    // The lease as this page last saw it: send it again whenever it changes (taken, released, lapsed, taken over).
+                    var view = LeaseView.Of(serial, leases.Current(serial), user, options.LeaseQuiet);
+                    if (view != shown)
+                    {
+                        shown = view;
+                        await SendAsync(new LiveMessage { T = "lease", Lease = view }).ConfigureAwait(false);
+                    }
+                    if (!await tick.WaitForNextTickAsync(done.Token).ConfigureAwait(false)) break;
                     var (linear, angular, at) = joystick.Read();
                     var fresh = at is { } last && time.GetUtcNow() - last < options.JoystickQuiet;
+                    if (fresh && !leases.Holds(serial, user))
+                    {
+                        // Lost the lease while driving: stop here and say why.
+                        joystick.Release();
+                        fresh = false;
+                        var holder = leases.Current(serial);
+                        await SendAsync(new LiveMessage { T = "error", Message = "409: " + (holder is null ? $"the control lease of {serial} lapsed" : leases.HeldMessage(holder)) }).ConfigureAwait(false);
+                    }
                     if (fresh && (linear != 0 || angular != 0))
                     {
                         streaming = true;
@@ -91,6 +115,7 @@ internal static class LiveSocket
             {
                 var buffer = new byte[4096];
                 var refusedOnce = false;
+                var leaseRefusedThisTouch = false;
                 while (socket.State == WebSocketState.Open)
                 {
                     WebSocketReceiveResult result;
@@ -127,6 +152,9 @@ internal static class LiveSocket
                         continue;
                     }
                     if (message is null) continue;
+                    // Any message is a sign of life of this phone: it keeps its lease (if it holds it).
+                    leases.Touch(serial, user);
+                    if (message.T == "hb") continue;
                     if (!mayDrive)
                     {
                         if (!refusedOnce)
@@ -139,6 +167,20 @@ internal static class LiveSocket
                     }
                     if (message.T == "joy")
                     {
+                        var (outcome, lease) = leases.Acquire(serial, user, role);
+                        if (outcome == LeaseOutcome.HeldByOther)
+                        {
+                            if (!leaseRefusedThisTouch)
+                            {
+                                leaseRefusedThisTouch = true;
+                                var held = leases.HeldMessage(lease);
+                                RemoteWebApp.Audit(context, serial, "teleop", null, "conflict", held);
+                                await SendAsync(new LiveMessage { T = "error", Message = "409: " + held }).ConfigureAwait(false);
+                            }
+                            continue;
+                        }
+                        if (outcome == LeaseOutcome.Taken)
+                            RemoteWebApp.Audit(context, serial, "takeLease", "with teleop", "accepted", $"{user} now controls {serial}");
                         var linear = Math.Clamp(Finite(message.Linear), -1, 1) * options.MaxLinearMps;
                         var angular = Math.Clamp(Finite(message.Angular), -1, 1) * options.MaxAngularRadps;
                         if (joystick.Set(linear, angular, time.GetUtcNow()))
@@ -147,6 +189,7 @@ internal static class LiveSocket
                     else if (message.T == "stop")
                     {
                         joystick.Release();
+                        leaseRefusedThisTouch = false;
                     }
                 }
             }
@@ -224,6 +267,9 @@ internal static class LiveSocket
         PointsPlanned = t.Procedure?.PointsPlanned ?? 0,
         Verdict = t.Procedure?.LastVerdict,
         ReportId = t.Procedure?.LastReportId,
+        CurrentPoint = t.Procedure?.CurrentPoint,
+        LastDoseUSvPerH = t.Procedure?.LastDoseUSvPerH,
+        BackgroundUSvPerH = t.Procedure?.BackgroundUSvPerH,
     };
 
     /// <summary>The latest joystick position and when it came.</summary>

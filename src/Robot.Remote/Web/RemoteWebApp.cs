@@ -44,6 +44,7 @@ public static class RemoteWebApp
         builder.Services.AddSingleton(options.Users);
         builder.Services.AddSingleton(new AuditLog(options.AuditPath));
         builder.Services.AddSingleton<RobotGateway>();
+        builder.Services.AddSingleton<ControlLeases>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
         {
             c.Cookie.Name = "robot-remote";
@@ -154,29 +155,19 @@ public static class RemoteWebApp
             CommandAsync(c, serial, CommandNames.EmergencyStop, null)).RequireAuthorization(OfficerPolicy);
         app.MapPost("/api/robots/{serial}/reset-estop", (string serial, HttpContext c) =>
             CommandAsync(c, serial, CommandNames.ResetEmergencyStop, null)).RequireAuthorization(MaintainerPolicy);
+        // Lift, inspect, drive, go-to and pause/resume/cancel need the robot's control lease (ControlEndpoints); the e-stop never does.
         app.MapPost("/api/robots/{serial}/lift", (string serial, HttpContext c, CommandBody? body) =>
-            CommandAsync(c, serial, CommandNames.LiftTo, body?.HeightM)).RequireAuthorization(OfficerPolicy);
+            CommandAsync(c, serial, CommandNames.LiftTo, body?.HeightM, leased: true)).RequireAuthorization(OfficerPolicy);
         app.MapPost("/api/robots/{serial}/silence-alarm", (string serial, HttpContext c) =>
             CommandAsync(c, serial, CommandNames.SilenceAlarm, null)).RequireAuthorization(OfficerPolicy);
         app.MapPost("/api/robots/{serial}/inspect", InspectAsync).RequireAuthorization(OfficerPolicy);
-
-        app.MapGet("/api/robots/{serial}/reports", async (string serial, RobotGateway gateway, CancellationToken ct) =>
-        {
-            var client = await gateway.ClientAsync(ct).ConfigureAwait(false);
-            var reports = await client.ListReportsAsync(serial, 50, ct).ConfigureAwait(false);
-            return Results.Text(Robot.Protocol.Codec.ProtocolCodec.EncodeToString(reports), "application/json");
-        }).RequireAuthorization();
-        app.MapGet("/api/robots/{serial}/reports/{id}", async (string serial, string id, RobotGateway gateway, CancellationToken ct) =>
-        {
-            var client = await gateway.ClientAsync(ct).ConfigureAwait(false);
-            var report = await client.GetReportAsync(serial, id, ct).ConfigureAwait(false);
-            return Results.Text(Robot.Protocol.Codec.ProtocolCodec.EncodeToString(report), "application/json");
-        }).RequireAuthorization();
 
         app.MapGet("/api/audit", (AuditLog audit) => Results.Json(audit.Newest(500), WebJson.Default.IReadOnlyListAuditEntry))
             .RequireAuthorization(MaintainerPolicy);
 
         app.Map("/ws/{serial}", LiveSocket.HandleAsync).RequireAuthorization();
+        ControlEndpoints.Map(app);
+        ReportEndpoints.Map(app);
     }
 
     internal static string UserName(ClaimsPrincipal user) => user.Identity?.Name ?? "?";
@@ -186,7 +177,7 @@ public static class RemoteWebApp
         serial.Length is > 0 and <= 64 && serial.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')
             ? null : "the robot's serial number must be 1 to 64 letters, digits, '_', '.' or '-'";
 
-    private static async Task<IResult> CommandAsync(HttpContext context, string serial, string command, double? heightM)
+    private static async Task<IResult> CommandAsync(HttpContext context, string serial, string command, double? heightM, bool leased = false)
     {
         var options = context.RequestServices.GetRequiredService<RemoteWebOptions>();
         var detail = heightM is { } h ? $"heightM={h:0.###}" : null;
@@ -197,6 +188,7 @@ public static class RemoteWebApp
                 ? $"the lift height must be between 0 and {options.MaxLiftHeightM:0.##} m" : null;
         }
         if (problem is not null) return Rejected(context, serial, command, detail, problem);
+        if (leased && ControlEndpoints.LeaseRefusal(context, serial, command, detail) is { } refusal) return refusal;
         return await SendAsync(context, serial, command, detail, async (client, ct) =>
         {
             var request = client.NewCommand(command, heightM) with { OperatorId = "web:" + UserName(context.User) };
@@ -218,6 +210,7 @@ public static class RemoteWebApp
                 : $"the container position ({body.X}, {body.Y}) is outside the yard (x {options.Yard.MinX}..{options.Yard.MaxX} m, y {options.Yard.MinY}..{options.Yard.MaxY} m)")
             ?? (body.Theta is null or (>= -7 and <= 7) ? null : "theta must be an angle in radians between -2π and 2π");
         if (problem is not null) return Rejected(context, serial, "inspect", detail, problem);
+        if (ControlEndpoints.LeaseRefusal(context, serial, "inspect", detail) is { } refusal) return refusal;
         var request = new InspectionRequest
         {
             ContainerNumber = Iso6346.Normalize(number),
@@ -236,13 +229,13 @@ public static class RemoteWebApp
         }).ConfigureAwait(false);
     }
 
-    private static IResult Rejected(HttpContext context, string serial, string command, string? detail, string problem)
+    internal static IResult Rejected(HttpContext context, string serial, string command, string? detail, string problem)
     {
         Audit(context, serial, command, detail, "rejected", problem);
         return Results.Json(new ErrorResponse(problem), WebJson.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> SendAsync(HttpContext context, string serial, string command, string? detail,
+    internal static async Task<IResult> SendAsync(HttpContext context, string serial, string command, string? detail,
         Func<RobotClient, CancellationToken, Task<CommandResult>> send)
     {
         try

@@ -2,14 +2,6 @@ using Robot.Remote.Client;
 
 namespace Robot.Remote.Web;
 
-/// <summary>The rectangle of the yard in map coordinates (metres): targets outside it are refused.</summary>
-public sealed record YardBounds(double MinX, double MinY, double MaxX, double MaxY)
-{
-    public static readonly YardBounds Default = new(-50, -50, 200, 100);
-
-    public bool Contains(double x, double y) => x >= MinX && x <= MaxX && y >= MinY && y <= MaxY;
-}
-
 /// <summary>How the web remote runs: where it listens, which broker it uses, where accounts and the audit log live.</summary>
 public sealed class RemoteWebOptions
 {
@@ -22,6 +14,10 @@ public sealed class RemoteWebOptions
     /// <summary>JSON-lines audit file; null keeps the audit only in memory.</summary>
     public string? AuditPath { get; set; }
     public YardBounds Yard { get; set; } = YardBounds.Default;
+    /// <summary>The containers the yard map shows (tap one to fill the inspection form).</summary>
+    public IReadOnlyList<YardContainer> Containers { get; set; } = [];
+    /// <summary>A control lease lapses when its holder's phone has been quiet (no command, no WebSocket message) this long.</summary>
+    public TimeSpan LeaseQuiet { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>The server stops streaming teleop when the page has sent nothing for this long.</summary>
     public TimeSpan JoystickQuiet { get; set; } = TimeSpan.FromMilliseconds(400);
     /// <summary>Cookie session lifetime (sliding).</summary>

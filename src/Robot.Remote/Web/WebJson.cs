@@ -11,12 +11,31 @@ public sealed record CommandBody(double? HeightM);
 public sealed record CommandResult(bool Accepted, string Code, string Message);
 public sealed record InspectBody(string? ContainerNumber, string? ContainerType, double? X, double? Y, double? Theta);
 public sealed record InspectResult(string OrderId, string ContainerNumber);
+public sealed record GoToBody(double? X, double? Y, double? Theta);
+
+/// <summary>A robot's control lease as a page sees it: free (no holder), the caller's (yours), or someone else's.</summary>
+public sealed record LeaseView(string Robot, string? Holder, string? HolderRole, DateTimeOffset? Since, bool Yours, double QuietS)
+{
+    public static LeaseView Of(string robot, ControlLease? lease, string viewer, TimeSpan quiet) =>
+        new(robot, lease?.User, lease?.Role, lease?.Since, lease is not null && lease.User == viewer, quiet.TotalSeconds);
+}
+
+/// <summary>409 for a control command without the lease: the message and who holds it.</summary>
+public sealed record LeaseConflict(string Error, LeaseView Lease);
+
+/// <summary>The yard map: bounds and containers.</summary>
+public sealed record YardView(YardBounds Bounds, IReadOnlyList<YardContainer> Containers);
+
+/// <summary>The robot's pose and order as its VDA 5050 state says (agvPosition, paused, driving, orderId).</summary>
+public sealed record LiveState(double? X, double? Y, double? Theta, bool Paused, bool Driving, string OrderId);
 
 /// <summary>What the page's socket receives: telemetry boiled down to what the page shows.</summary>
 public sealed record LiveMessage
 {
     public required string T { get; init; }
     public LiveTelemetry? Telemetry { get; init; }
+    public LeaseView? Lease { get; init; }
+    public LiveState? State { get; init; }
     public string? Severity { get; init; }
     public string? Message { get; init; }
 }
@@ -42,9 +61,12 @@ public sealed record LiveTelemetry
     public int PointsPlanned { get; init; }
     public string? Verdict { get; init; }
     public string? ReportId { get; init; }
+    public string? CurrentPoint { get; init; }
+    public double? LastDoseUSvPerH { get; init; }
+    public double? BackgroundUSvPerH { get; init; }
 }
 
-/// <summary>What the page sends on its socket: joystick samples (t = "joy") and "stop".</summary>
+/// <summary>What the page sends on its socket: joystick samples (t = "joy"), "stop", and the heartbeat "hb" that keeps its lease.</summary>
 public sealed record JoystickMessage(string? T, double? Linear, double? Angular);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -61,4 +83,9 @@ public sealed record JoystickMessage(string? T, double? Linear, double? Angular)
 [JsonSerializable(typeof(InspectResult))]
 [JsonSerializable(typeof(LiveMessage))]
 [JsonSerializable(typeof(JoystickMessage))]
+[JsonSerializable(typeof(GoToBody))]
+[JsonSerializable(typeof(LeaseView))]
+[JsonSerializable(typeof(LeaseConflict))]
+[JsonSerializable(typeof(YardView))]
+[JsonSerializable(typeof(YardLayout))]
 internal sealed partial class WebJson : JsonSerializerContext;

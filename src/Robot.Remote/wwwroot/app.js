@@ -15,6 +15,15 @@ const T = {
     points: '{0}: {1}/{2} points', noReports: 'No reports yet', print: 'Print (A4)', verdict: 'Verdict', hotSpots: 'Hot spots',
     readings: 'Readings', background: 'Background', face: 'Face', signedOut: 'Session expired: sign in again', linkDown: 'connection lost — robot stopped',
     stopped: 'Emergency stop sent',
+    map: 'Map', audit: 'Audit', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', no: 'No',
+    mapHint: 'Tap a container to fill the inspection form; tap open ground to send the robot there.',
+    inspectHint: 'Tip: tap a container on the Map tab to fill this form.',
+    leaseFree: 'Free: take control here, or your first command (drive, lift, go to, inspect) takes it', leaseMine: 'You control {0}', leaseOther: 'Controlled by {0} since {1}',
+    takeControl: 'Take control', release: 'Release', takeOver: 'Take over', controlledBy: 'Robot {0} is controlled by {1} since {2}',
+    takeOverAsk: 'Take over {0} from {1}? Their phone loses control at once.', goToAsk: 'Send {0} to ({1}, {2})?', go: 'Go',
+    cancelAsk: 'Cancel the running order of {0}? An inspection ends INVALID.', cancelYes: 'Cancel it', formFilled: 'Inspection form filled: {0}',
+    youControl: 'You control {0} now', lostControl: 'You no longer control {0}', order: 'Order', goingTo: 'Going to ({0}, {1})', paused: 'PAUSED',
+    auditWhen: 'When', auditWho: 'Who', auditWhat: 'What', auditResult: 'Result', noAudit: 'No audit entries yet', hashOk: 'hash verified', hashBad: 'HASH MISMATCH: do not trust this report',
   },
   zh: {
     title: '辐射检测机器人', signIn: '登录', user: '用户名', password: '密码', signInButton: '登录',
@@ -28,11 +37,21 @@ const T = {
     points: '{0}：{1}/{2} 个测点', noReports: '暂无报告', print: '打印 (A4)', verdict: '结论', hotSpots: '热点',
     readings: '读数', background: '本底', face: '面', signedOut: '会话已过期：请重新登录', linkDown: '连接中断 — 机器人已停止',
     stopped: '已发送急停',
+    map: '地图', audit: '审计', pause: '暂停', resume: '继续', cancel: '取消', no: '否',
+    mapHint: '点击集装箱可填写检测表单；点击空地可让机器人前往该点。',
+    inspectHint: '提示：在“地图”页点击集装箱即可填写此表单。',
+    leaseFree: '无人控制：点击“接管控制”，或您的第一条命令（驾驶、升降、前往、检测）即取得控制权', leaseMine: '您正在控制 {0}', leaseOther: '由 {0} 控制（自 {1} 起）',
+    takeControl: '接管控制', release: '释放', takeOver: '强制接管', controlledBy: '机器人 {0} 正由 {1} 控制（自 {2} 起）',
+    takeOverAsk: '从 {1} 手中接管 {0}？对方手机将立即失去控制权。', goToAsk: '让 {0} 前往 ({1}, {2})？', go: '前往',
+    cancelAsk: '取消 {0} 正在执行的任务？检测将以无效 (INVALID) 结束。', cancelYes: '确认取消', formFilled: '已从地图填写检测表单：{0}',
+    youControl: '您现在控制 {0}', lostControl: '您已失去对 {0} 的控制', order: '任务', goingTo: '前往 ({0}, {1})', paused: '已暂停',
+    auditWhen: '时间', auditWho: '用户', auditWhat: '操作', auditResult: '结果', noAudit: '暂无审计记录', hashOk: '哈希校验通过', hashBad: '哈希不符：请勿信任此报告',
   },
 };
 const $ = id => document.getElementById(id);
 let lang = localStorage.getItem('lang') || ((navigator.languages || [navigator.language || 'en'])[0].toLowerCase().startsWith('zh') ? 'zh' : 'en');
 let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null;
+let lease = null, yard = null, pose = null, liveState = null, survey = { key: null, done: 0, points: [] }, goTarget = null, hbTimer = null;
 
 function t(key, ...args) { let s = (T[lang] || T.en)[key] || T.en[key] || key; args.forEach((a, i) => { s = s.replace('{' + i + '}', a); }); return s; }
 function applyLang() {
@@ -40,10 +59,17 @@ function applyLang() {
   document.querySelectorAll('[data-i18n]').forEach(e => { e.textContent = t(e.dataset.i18n); });
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
   if (last) render(last);
+  renderLease();
 }
 $('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('lang', lang); applyLang(); };
 
 function show(id) { ['signin', 'robots', 'live'].forEach(s => { $(s).hidden = s !== id; }); $('estop').hidden = id === 'signin'; }
+// One confirm step for what cannot be undone (go to a point, cancel, take over): text, a yes button, No.
+function ask(text, yes, onYes) {
+  $('confirm-text').textContent = text; $('confirm-yes').textContent = yes; $('confirm').hidden = false;
+  $('confirm-yes').onclick = () => { $('confirm').hidden = true; onYes(); };
+  $('confirm-no').onclick = () => { $('confirm').hidden = true; goTarget = goTarget && goTarget.sent ? goTarget : null; drawMap(); };
+}
 function toast(text, bad) { const el = $('toast'); el.textContent = text; el.className = 'toast' + (bad ? ' bad' : ''); el.hidden = false; clearTimeout(toast.timer); toast.timer = setTimeout(() => { el.hidden = true; }, 5000); }
 const canCommand = () => me && (me.role === 'officer' || me.role === 'maintainer');
 
@@ -51,7 +77,7 @@ async function api(method, path, body) {
   const res = await fetch(path, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': csrf }, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
   if (res.status === 401 && path !== '/api/signin') { signedOut(); throw new Error(t('signedOut')); }
   let data = null; try { data = await res.json(); } catch { /* empty */ }
-  if (!res.ok) { const err = new Error((data && (data.error || data.message)) || ('HTTP ' + res.status)); err.status = res.status; throw err; }
+  if (!res.ok) { const err = new Error((data && (data.error || data.message)) || ('HTTP ' + res.status)); err.status = res.status; err.data = data; throw err; }
   return data;
 }
 function signedOut() { me = null; closeSocket(); show('signin'); $('signin-error').textContent = t('signedOut'); }
@@ -66,6 +92,7 @@ function afterSignIn() {
   document.body.dataset.role = me.role;
   document.querySelectorAll('#lift-up,#lift-down,#start-inspection,#estop').forEach(b => b.classList.toggle('forbidden', !canCommand()));
   $('reset-estop').classList.toggle('forbidden', me.role !== 'maintainer');
+  $('audit-tab').hidden = me.role !== 'maintainer';
   show('robots'); loadRobots();
 }
 async function loadRobots() {
@@ -82,11 +109,14 @@ async function loadRobots() {
   } catch (err) { toast(err.message, true); }
 }
 $('refresh').onclick = loadRobots;
-$('back').onclick = () => { closeSocket(); show('robots'); loadRobots(); };
+$('back').onclick = () => { closeSocket(); $('confirm').hidden = true; show('robots'); loadRobots(); };
 function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
 // ---- live view ---------------------------------------------------------------------------------
-function openRobot(s) { serial = s; last = null; doseHistory = []; $('robot-name').textContent = s; show('live'); openSocket(); }
+function openRobot(s) {
+  serial = s; last = null; doseHistory = []; lease = null; pose = null; liveState = null; goTarget = null; survey = { key: null, done: 0, points: [] };
+  $('robot-name').textContent = s; show('live'); renderLease(); openSocket(); loadYard();
+}
 function openSocket() {
   closeSocket();
   const sock = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/' + encodeURIComponent(serial));
@@ -94,7 +124,9 @@ function openSocket() {
   sock.onmessage = e => {
     const m = JSON.parse(e.data);
     if (m.t === 'telemetry') { last = m.telemetry; window.telemetryCount = (window.telemetryCount || 0) + 1; render(last); }
-    else if (m.t === 'error') toast(m.message, true);
+    else if (m.t === 'lease') setLease(m.lease);
+    else if (m.t === 'state') { liveState = m.state; if (m.state.x != null) { pose = { x: m.state.x, y: m.state.y, theta: m.state.theta }; drawRobot(); } renderOrder(); }
+    else if (m.t === 'error') toast(socketError(m.message), true);
     else if (m.t === 'event' && m.severity !== 'info') toast(m.message, m.severity === 'alarm');
   };
   sock.onclose = () => {
@@ -104,6 +136,14 @@ function openSocket() {
   };
 }
 function closeSocket() { if (ws) { const s = ws; ws = null; s.close(); } }
+// The heartbeat keeps this phone's control lease while the page is shown; a hidden page goes quiet and its lease lapses.
+function heartbeat() { if (ws && ws.readyState === 1 && !document.hidden) ws.send(JSON.stringify({ t: 'hb' })); }
+hbTimer = setInterval(heartbeat, 5000);
+// "409: Robot X is controlled by Y since 10:42" from the socket, in the page's language when the lease says who.
+function socketError(message) {
+  if (/^409:/.test(message) && lease && lease.holder && !lease.yours) return t('controlledBy', serial, lease.holder, sinceText(lease.since));
+  return message.replace(/^409: /, '');
+}
 function render(d) {
   const fresh = Date.now() - new Date(d.at).getTime() < 5000 || true;
   $('s-conn').textContent = t(fresh ? 'online' : 'offline'); $('s-conn').className = fresh ? 'online' : 'offline';
@@ -121,12 +161,30 @@ function render(d) {
   $('gauge-arc').setAttribute('stroke-dasharray', (frac * 100).toFixed(1) + ' 100');
   $('gauge-arc').style.stroke = frac > 0.6 ? '#ff5252' : frac > 0.35 ? '#ffb300' : '#7ee787';
   if (dose != null) { doseHistory.push(dose); if (doseHistory.length > 120) doseHistory.shift(); drawChart(); }
-  const p = $('procedure');
-  if (d.procedureState && d.procedureState.toLowerCase() !== 'idle') {
-    p.hidden = false; $('proc-text').textContent = t('points', (d.containerNumber || '') + ' ' + d.procedureState, d.pointsDone, d.pointsPlanned);
-    $('proc-bar').max = Math.max(1, d.pointsPlanned); $('proc-bar').value = d.pointsDone;
-  } else p.hidden = true;
+  pose = { x: d.x, y: d.y, theta: d.theta };
+  trackSurvey(d);
+  drawRobot();
+  renderOrder(d);
   if (d.verdict === 'EXCEEDS' && d.reportId && alarmFor !== d.reportId) raiseAlarm(d);
+}
+// The procedure box: an inspection's progress point by point, or a plain order; pause / resume / cancel while either runs.
+function renderOrder(d = last) {
+  if (!d) return;
+  const p = $('procedure'), inspecting = d.procedureState && d.procedureState.toLowerCase() !== 'idle';
+  const running = inspecting || ['order', 'paused', 'inspecting'].includes(d.activity);
+  const paused = d.activity === 'paused' || (liveState && liveState.paused && running);
+  p.hidden = !running;
+  document.body.dataset.order = running ? (paused ? 'paused' : 'running') : 'none';
+  if (!running) { if (goTarget && goTarget.sent) { goTarget = null; drawMap(); } return; }
+  if (inspecting) {
+    $('proc-text').textContent = t('points', (d.containerNumber || '') + ' ' + d.procedureState, d.pointsDone, d.pointsPlanned) + (paused ? ' — ' + t('paused') : '');
+    $('proc-bar').hidden = false; $('proc-bar').max = Math.max(1, d.pointsPlanned); $('proc-bar').value = d.pointsDone;
+  } else {
+    $('proc-text').textContent = (goTarget ? t('goingTo', goTarget.x.toFixed(1), goTarget.y.toFixed(1)) : t('order')) + (paused ? ' — ' + t('paused') : '');
+    $('proc-bar').hidden = true;
+  }
+  $('pause').hidden = paused; $('resume').hidden = !paused;
+  $('proc-buttons').querySelectorAll('button').forEach(b => b.classList.toggle('forbidden', !canCommand()));
 }
 function drawChart() {
   const c = $('chart'), g = c.getContext('2d'), w = c.width, h = c.height, max = Math.max(0.3, ...doseHistory) * 1.1;
@@ -144,19 +202,64 @@ function raiseAlarm(d) {
 // ---- commands ----------------------------------------------------------------------------------
 async function command(path, body, needs) {
   if (needs === 'maintainer' ? me.role !== 'maintainer' : !canCommand()) { toast(t(needs === 'maintainer' ? 'maintainerOnly' : 'observerRefused'), true); return; }
-  try { const r = await api('POST', '/api/robots/' + encodeURIComponent(serial) + path, body); toast(t('sent') + ': ' + (r.message || 'ok')); return r; }
-  catch (err) { toast((err.status === 409 ? t('refused') + ': ' : '') + err.message, true); }
+  const hadLease = lease && lease.yours;
+  try {
+    const r = await api('POST', '/api/robots/' + encodeURIComponent(serial) + path, body);
+    toast(t('sent') + ': ' + (r.message || 'ok'));
+    if (!hadLease && path !== '/estop' && path !== '/silence-alarm' && path !== '/reset-estop') refreshLease();
+    return r;
+  } catch (err) {
+    if (err.status === 409 && err.data && err.data.lease) { setLease(err.data.lease); toast(t('controlledBy', serial, err.data.lease.holder, sinceText(err.data.lease.since)), true); }
+    else toast((err.status === 409 ? t('refused') + ': ' : '') + err.message, true);
+  }
 }
+$('pause').onclick = () => command('/pause', {});
+$('resume').onclick = () => command('/resume', {});
+$('cancel').onclick = () => { if (!canCommand()) { toast(t('observerRefused'), true); return; } ask(t('cancelAsk', serial), t('cancelYes'), () => command('/cancel', {})); };
+
+// ---- the control lease: who may drive, lift, inspect, go to a point, pause, resume, cancel --------
+function sinceText(since) { return since ? new Date(since).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit' }) : ''; }
+function setLease(l) {
+  const was = lease; lease = l;
+  if (was && was.yours && !l.yours) toast(l.holder ? t('controlledBy', serial, l.holder, sinceText(l.since)) : t('lostControl', serial), true);
+  renderLease();
+}
+async function refreshLease() { try { setLease(await api('GET', '/api/robots/' + encodeURIComponent(serial) + '/lease')); } catch { /* the socket will tell */ } }
+function renderLease() {
+  const box = $('lease'), btn = $('lease-btn'); if (!box || !me) return;
+  const l = lease || { holder: null, yours: false };
+  box.dataset.holder = l.holder || ''; box.dataset.yours = String(!!l.yours);
+  box.className = 'lease' + (l.yours ? ' mine' : l.holder ? ' other' : '');
+  $('lease-text').textContent = l.yours ? t('leaseMine', serial) : l.holder ? t('leaseOther', l.holder, sinceText(l.since)) : t('leaseFree');
+  btn.hidden = !canCommand() || (l.holder && !l.yours && me.role !== 'maintainer');
+  btn.textContent = l.yours ? t('release') : l.holder ? t('takeOver') : t('takeControl');
+  btn.dataset.action = l.yours ? 'release' : l.holder ? 'takeover' : 'take';
+  $('joystick').classList.toggle('blocked', !!(l.holder && !l.yours));
+}
+$('lease-btn').onclick = async () => {
+  const action = $('lease-btn').dataset.action, base = '/api/robots/' + encodeURIComponent(serial) + '/lease';
+  const go = async path => {
+    try { lease = await api('POST', path); renderLease(); toast(lease.yours ? t('youControl', serial) : t('leaseFree')); }
+    catch (err) { if (err.data && err.data.lease) setLease(err.data.lease); toast(err.message, true); }
+  };
+  if (action === 'take') go(base);
+  else if (action === 'release') go(base + '/release');
+  else ask(t('takeOverAsk', serial, lease.holder), t('takeOver'), () => go(base + '/takeover'));
+};
 $('estop').addEventListener('pointerdown', e => { e.preventDefault(); joystickUp(); if (serial) command('/estop', {}).then(r => { if (r) toast(t('stopped')); }); });
 $('reset-estop').onclick = () => command('/reset-estop', {}, 'maintainer');
 $('lift-up').onclick = () => command('/lift', { heightM: Math.min(3, Math.round(((last?.liftHeightM ?? 0) + 0.5) * 10) / 10) });
 $('lift-down').onclick = () => command('/lift', { heightM: Math.max(0, Math.round(((last?.liftHeightM ?? 0) - 0.5) * 10) / 10) });
-document.querySelectorAll('.tab').forEach(b => b.onclick = () => {
+document.querySelectorAll('.tab').forEach(b => b.onclick = () => showTab(b.dataset.tab));
+function showTab(name) {
+  const b = document.querySelector(`.tab[data-tab="${name}"]`);
   document.querySelectorAll('.tab').forEach(x => x.classList.toggle('active', x === b));
-  ['drive', 'inspect', 'reports'].forEach(n => { $('tab-' + n).hidden = n !== b.dataset.tab; });
+  ['drive', 'map', 'inspect', 'reports', 'audit'].forEach(n => { $('tab-' + n).hidden = n !== b.dataset.tab; });
   if (b.dataset.tab === 'reports') loadReports();
+  if (b.dataset.tab === 'audit') loadAudit();
+  if (b.dataset.tab === 'map') drawMap();
   if (b.dataset.tab !== 'drive') joystickUp();
-});
+}
 
 // ---- joystick: streams while the finger is down; stops on release, hidden page, lost socket ------
 let joy = null, joyTimer = null;
@@ -211,6 +314,94 @@ $('inspect-form').onsubmit = async e => {
   await command('/inspect', { containerNumber: $('container').value, containerType: $('ctype').value, x: +$('cx').value, y: +$('cy').value, theta: +$('ct').value });
 };
 
+// ---- yard map: bounds, containers, the robot's pose and heading, survey points, go to a point ------
+const SVGNS = 'http://www.w3.org/2000/svg';
+async function loadYard() { try { yard = await api('GET', '/api/yard'); drawMap(); } catch (err) { toast(err.message, true); } }
+// Yard metres (y up) to SVG units (y down), one unit per metre.
+const sx = x => x - yard.bounds.minX, sy = y => yard.bounds.maxY - y;
+function el(name, attrs, parent) { const e = document.createElementNS(SVGNS, name); for (const k in attrs) e.setAttribute(k, attrs[k]); if (parent) parent.appendChild(e); return e; }
+function drawMap() {
+  const svg = $('map'); if (!yard || !svg) return;
+  const b = yard.bounds, w = b.maxX - b.minX, h = b.maxY - b.minY;
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`); svg.style.aspectRatio = `${w} / ${h}`; svg.innerHTML = '';
+  for (let x = Math.ceil(b.minX / 10) * 10; x <= b.maxX; x += 10) el('line', { x1: sx(x), y1: 0, x2: sx(x), y2: h, class: 'grid' }, svg);
+  for (let y = Math.ceil(b.minY / 10) * 10; y <= b.maxY; y += 10) el('line', { x1: 0, y1: sy(y), x2: w, y2: sy(y), class: 'grid' }, svg);
+  el('rect', { x: 0, y: 0, width: w, height: h, class: 'bounds' }, svg);
+  for (const c of yard.containers) {
+    const L = c.type === '20ft' ? 6.058 : 12.192, W = 2.438;
+    const g = el('g', { class: 'box', 'data-number': c.number, transform: `translate(${sx(c.x)} ${sy(c.y)}) rotate(${-c.theta * 180 / Math.PI})` }, svg);
+    // A generous invisible hit area around the box: a fingertip is wider than a container drawn at this scale.
+    el('rect', { class: 'hit', x: -L / 2 - 1, y: -W / 2 - 2.5, width: L + 2, height: W + 5 }, g);
+    el('rect', { x: -L / 2, y: -W / 2, width: L, height: W, rx: .2 }, g);
+    el('text', { x: 0, y: -W / 2 - .5, 'text-anchor': 'middle' }, g).textContent = c.number;
+    const title = el('title', {}, g); title.textContent = `${c.number} ${c.type} (${c.x}, ${c.y})`;
+  }
+  const pts = el('g', { id: 'map-survey' }, svg);
+  survey.points.forEach(p => drawPoint(p, pts));
+  if (goTarget) el('circle', { id: 'map-target', class: 'target', cx: sx(goTarget.x), cy: sy(goTarget.y), r: 1 }, svg);
+  const robot = el('g', { id: 'map-robot', class: 'robot' }, svg);
+  el('path', { d: 'M1.1 0 L-.7 .75 L-.35 0 L-.7 -.75 Z' }, robot);
+  drawRobot();
+}
+function drawRobot() {
+  const r = $('map-robot'); if (!r || !pose || !yard) return;
+  r.setAttribute('transform', `translate(${sx(pose.x).toFixed(2)} ${sy(pose.y).toFixed(2)}) rotate(${(-pose.theta * 180 / Math.PI).toFixed(1)})`);
+  r.dataset.x = pose.x.toFixed(2); r.dataset.y = pose.y.toFixed(2);
+  if (goTarget && goTarget.sent && Math.hypot(pose.x - goTarget.x, pose.y - goTarget.y) < 0.3) { goTarget = null; $('map-target')?.remove(); }
+}
+// Survey points as they fill in: each new point is drawn where the robot stands when telemetry counts it.
+function trackSurvey(d) {
+  const key = d.procedureState && d.procedureState.toLowerCase() !== 'idle' ? d.containerNumber : null;
+  if (!key) return;
+  if (key !== survey.key || d.pointsDone < survey.done) survey = { key, done: d.pointsDone, points: [] };
+  if (d.pointsDone > survey.done) {
+    survey.done = d.pointsDone;
+    const p = { x: d.x, y: d.y, dose: d.lastDoseUSvPerH, bg: d.backgroundUSvPerH, n: d.pointsDone };
+    survey.points.push(p); const g = $('map-survey'); if (g) drawPoint(p, g);
+  }
+}
+function drawPoint(p, parent) {
+  const net = p.dose != null && p.bg != null ? p.dose - p.bg : 0;
+  const fill = net >= 0.25 ? '#ff5252' : net >= 0.1 ? '#ffb300' : '#7ee787';
+  const c = el('circle', { class: 'pt', cx: sx(p.x), cy: sy(p.y), r: .45, fill }, parent);
+  el('title', {}, c).textContent = `#${p.n} ${p.dose != null ? p.dose.toFixed(3) + ' µSv/h' : ''}`;
+}
+$('map').addEventListener('click', e => {
+  if (!yard) return;
+  const box = e.target.closest && e.target.closest('.box');
+  if (box) { fillFromMap(yard.containers.find(c => c.number === box.dataset.number)); return; }
+  const m = $('map').getScreenCTM(); if (!m) return;
+  const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+  const x = Math.round((p.x + yard.bounds.minX) * 10) / 10, y = Math.round((yard.bounds.maxY - p.y) * 10) / 10;
+  if (!canCommand()) { toast(t('observerRefused'), true); return; }
+  goTarget = { x, y, sent: false }; drawMap();
+  ask(t('goToAsk', serial, x.toFixed(1), y.toFixed(1)), t('go'), async () => {
+    const r = await command('/goto', { x, y });
+    if (r) { goTarget = { x, y, sent: true }; } else goTarget = null;
+    drawMap(); renderOrder();
+  });
+});
+function fillFromMap(c) {
+  if (!c) return;
+  $('container').value = c.number; $('container').dispatchEvent(new Event('input'));
+  $('ctype').value = c.type; $('cx').value = c.x; $('cy').value = c.y; $('ct').value = c.theta;
+  document.querySelectorAll('#map .box').forEach(b => b.classList.toggle('selected', b.dataset.number === c.number));
+  showTab('inspect'); toast(t('formFilled', c.number));
+}
+
+// ---- audit (maintainers) -----------------------------------------------------------------------
+async function loadAudit() {
+  const table = $('audit'); table.innerHTML = '';
+  try {
+    const entries = await api('GET', '/api/audit');
+    table.innerHTML = `<tr><th>${t('auditWhen')}</th><th>${t('auditWho')}</th><th>${t('auditWhat')}</th><th>${t('auditResult')}</th></tr>` +
+      (entries.map(e => `<tr><td>${esc(new Date(e.at).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB'))}</td><td>${esc(e.user)}<br><small>${esc(e.role)}</small></td>` +
+        `<td>${esc(e.robot)} ${esc(e.command)}${e.detail ? '<br><small>' + esc(e.detail) + '</small>' : ''}</td><td class="r-${esc(e.result)}">${esc(e.result)}${e.message ? '<br><small>' + esc(e.message) + '</small>' : ''}</td></tr>`).join('')
+        || `<tr><td colspan="4">${t('noAudit')}</td></tr>`);
+  } catch (err) { toast(err.message, true); }
+}
+$('audit-refresh').onclick = loadAudit;
+
 // ---- reports ---------------------------------------------------------------------------------
 async function loadReports() {
   const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = '';
@@ -236,9 +427,11 @@ async function showReport(id) {
       svg += `<h3>${t('face')} ${esc(f)}</h3><svg viewBox="0 0 220 90" role="img" aria-label="${esc(f)}"><rect x="5" y="5" width="210" height="80" fill="none" stroke="#888"/>` +
         ps.map(p => `<circle cx="${(10 + p.alongM / L * 200).toFixed(1)}" cy="${(80 - p.heightM / H * 70).toFixed(1)}" r="6" fill="${color(p.doseRateUSvPerH)}"><title>${esc(p.pointId)} ${p.doseRateUSvPerH.toFixed(3)} µSv/h</title></circle>`).join('') + '</svg>';
     });
+    const file = '/api/robots/' + encodeURIComponent(serial) + '/reports/' + encodeURIComponent(id);
+    const downloads = canCommand() ? `<div class="downloads"><a id="export-csv" href="${file}.csv" download>CSV</a><a id="export-json" href="${file}.json" download>JSON</a></div>` : '';
     $('report').innerHTML = `<h2>${esc(r.containerNumber || r.container?.number || '')} — <span class="verdict-${esc(r.verdict)}">${t('verdict')}: ${esc(r.verdict)}</span></h2>
       <p>${esc(r.verdictReason || '')}</p><p>${t('background')}: ${r.background ? r.background.doseRateUSvPerH.toFixed(3) + ' µSv/h' : '—'}</p>
-      <button type="button" onclick="window.print()">${t('print')}</button>${svg}
+      <button type="button" onclick="window.print()">${t('print')}</button>${downloads}${svg}
       <h3>${t('hotSpots')}</h3><ul>${hot.map(h => `<li>${esc(h.face)} @ ${h.alongM.toFixed(1)} m / ${h.heightM.toFixed(1)} m: ${h.doseRateUSvPerH.toFixed(3)} µSv/h</li>`).join('') || '<li>—</li>'}</ul>
       <h3>${t('readings')}</h3><table><tr><th>id</th><th>${t('face')}</th><th>µSv/h</th><th>net</th><th></th></tr>${points.map(p => `<tr><td>${esc(p.pointId)}</td><td>${esc(p.face)}</td><td>${p.doseRateUSvPerH.toFixed(3)}</td><td>${p.netUSvPerH.toFixed(3)}</td><td>${esc(p.decision)}</td></tr>`).join('')}</table>`;
   } catch (err) { toast(err.message, true); }

@@ -19,7 +19,7 @@ internal sealed partial class FakeRobot
     public InspectionReport Report { get; set; }
 
     /// <summary>One telemetry step of a played inspection.</summary>
-    public sealed record Step(int PointsDone, int PointsPlanned, string? CurrentPoint, double? LastDoseUSvPerH);
+    public sealed record Step(int PointsDone, int PointsPlanned, string? CurrentPoint, double? LastDoseUSvPerH, string State = "Measuring");
 
     private CommandResponse DefaultAnswer(CommandRequest request) => request.Command switch
     {
@@ -46,8 +46,9 @@ internal sealed partial class FakeRobot
                 Activity = "order",
                 Procedure = new ProcedureTelemetry
                 {
-                    State = "Measuring",
-                    ContainerNumber = container,
+                    State = step.State,
+                    // The idle procedure has no run, so no container number (as the robot reports it).
+                    ContainerNumber = step.State == "Idle" ? null : container,
                     PointsDone = step.PointsDone,
                     PointsPlanned = step.PointsPlanned,
                     CurrentPoint = step.CurrentPoint,
@@ -78,6 +79,50 @@ internal sealed partial class FakeRobot
                 new ErrorReference { ReferenceKey = "field", ReferenceValue = "$.nodes[0]" },
             ],
         }]);
+
+    /// <summary>Every order and instantActions payload exactly as it came over the wire (for the schema checks).</summary>
+    public Channel<(string Topic, string Json)> Raw { get; } = Channel.CreateUnbounded<(string, string)>();
+    public Channel<InstantActions> InstantActions { get; } = Channel.CreateUnbounded<InstantActions>();
+    /// <summary>Take every order at once (state names it as running); off: orders are only recorded.</summary>
+    public bool AnswerOrders { get; set; }
+    /// <summary>The order the fake robot runs ("" when none): cancelOrder without one FAILS as the robot's does.</summary>
+    public string RunningOrderId { get; private set; } = "";
+
+    private Task<bool> AnswerOrderAsync(Order order)
+    {
+        RunningOrderId = order.OrderId;
+        return PublishStateAsync(order.OrderId, [], []);
+    }
+
+    /// <summary>As the robot: startPause and stopPause FINISH; cancelOrder FINISHES, or FAILS with noOrderToCancel when no order runs.</summary>
+    private Task<bool> AnswerInstantActionsAsync(InstantActions message)
+    {
+        var states = new List<ActionState>();
+        var errors = new List<VdaError>();
+        foreach (var a in message.Actions)
+        {
+            var failed = a.ActionType == "cancelOrder" && RunningOrderId.Length == 0;
+            states.Add(new ActionState
+            {
+                ActionId = a.ActionId,
+                ActionType = a.ActionType,
+                ActionStatus = failed ? ActionStatus.Failed : ActionStatus.Finished,
+                ResultDescription = failed ? "no order to cancel" : a.ActionType switch { "startPause" => "paused", "stopPause" => "resumed", _ => "order cancelled" },
+            });
+            if (failed)
+            {
+                errors.Add(new VdaError
+                {
+                    ErrorType = "noOrderToCancel",
+                    ErrorLevel = ErrorLevel.Warning,
+                    ErrorDescription = "cancelOrder received with no order running",
+                    ErrorReferences = [new ErrorReference { ReferenceKey = "actionId", ReferenceValue = a.ActionId }],
+                });
+            }
+            if (a.ActionType == "cancelOrder") RunningOrderId = "";
+        }
+        return PublishStateAsync(RunningOrderId, states, errors);
+    }
 
     private Task<bool> PublishStateAsync(string orderId, IReadOnlyList<ActionState> actions, IReadOnlyList<VdaError> errors) =>
         PublishAsync(TopicScheme.Vda(Manufacturer, SerialNumber, MessageKind.State), SampleState() with

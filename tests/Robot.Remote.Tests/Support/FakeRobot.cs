@@ -47,6 +47,7 @@ internal sealed partial class FakeRobot : IAsyncDisposable
         await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.Teleop), 0);
         await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.Operator), 1);
         await link.SubscribeAsync(TopicScheme.Vda(Manufacturer, serialNumber, MessageKind.Order), 1);
+        await link.SubscribeAsync(TopicScheme.Vda(Manufacturer, serialNumber, MessageKind.InstantActions), 1);
         await link.SubscribeAsync(TopicScheme.Extension(serialNumber, MessageKind.ReportAck), 1);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await link.StartAsync(timeout.Token);
@@ -208,7 +209,14 @@ internal sealed partial class FakeRobot : IAsyncDisposable
                 Presence.Writer.TryWrite(presence);
                 break;
             case Order order:
+                Raw.Writer.TryWrite((message.Topic, System.Text.Encoding.UTF8.GetString(message.Payload.Span)));
                 Orders.Writer.TryWrite((message.Topic, order));
+                if (AnswerOrders) await AnswerOrderAsync(order);
+                break;
+            case InstantActions actions:
+                Raw.Writer.TryWrite((message.Topic, System.Text.Encoding.UTF8.GetString(message.Payload.Span)));
+                InstantActions.Writer.TryWrite(actions);
+                await AnswerInstantActionsAsync(actions);
                 break;
             case ReportAck ack:
                 Acks.Writer.TryWrite(ack);

@@ -30,7 +30,18 @@ internal static class WebVerbs
         var any = new Option<bool>("--listen-any") { Description = "Listen on every address (the port's network), not only 127.0.0.1" };
         var users = UsersFile();
         var audit = new Option<string>("--audit-file") { Description = "JSON-lines audit log of every command", HelpName = "FILE", DefaultValueFactory = _ => "remote-audit.jsonl" };
-        var command = new Command("serve", "Serve the phone web remote (sign-in, live view, joystick, inspections, reports)") { port, any, users, audit };
+        var yard = new Option<string?>("--yard")
+        {
+            Description = "JSON yard layout for the map and go-to checks: {\"bounds\":{minX,minY,maxX,maxY},\"containers\":[{number,type,x,y,theta}]}",
+            HelpName = "FILE",
+        };
+        var leaseQuiet = new Option<double>("--lease-quiet") { Description = "seconds of silence from the phone after which its control lease lapses", HelpName = "S", DefaultValueFactory = _ => 15 };
+        leaseQuiet.Validators.Add(r =>
+        {
+            var s = r.GetValueOrDefault<double>();
+            if (!(s is >= 2 and <= 3600)) r.AddError($"--lease-quiet must be 2 to 3600 seconds, got {s}");
+        });
+        var command = new Command("serve", "Serve the phone web remote (sign-in, live view, yard map, joystick, inspections, reports)") { port, any, users, audit, yard, leaseQuiet };
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -41,6 +52,7 @@ internal static class WebVerbs
                     context.Fail($"no accounts in {parse.GetValue(users)}: add one first, e.g. 'robot-remote users add alice --role officer'");
                     return ExitCodes.BadArguments;
                 }
+                var layout = parse.GetValue(yard) is { } yardFile ? YardLayout.Load(yardFile) : null;
                 var broker = globals.ToClientOptions(parse);
                 broker.ClientIdPrefix = "robot-web";
                 var options = new RemoteWebOptions
@@ -50,7 +62,13 @@ internal static class WebVerbs
                     Broker = broker,
                     Users = store,
                     AuditPath = parse.GetValue(audit),
+                    LeaseQuiet = TimeSpan.FromSeconds(parse.GetValue(leaseQuiet)),
                 };
+                if (layout is not null)
+                {
+                    options.Yard = layout.Bounds;
+                    options.Containers = layout.Containers;
+                }
                 await using var app = RemoteWebApp.Build(options, context.Time, l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
                 await app.StartAsync(ct).ConfigureAwait(false);
                 context.Out.WriteLine($"web remote on http://{(options.ListenAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{options.HttpPort} (broker {broker.BrokerUri}); Ctrl+C to stop");
@@ -65,7 +83,7 @@ internal static class WebVerbs
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
-            catch (UsageException ex)
+            catch (Exception ex) when (ex is UsageException or ArgumentException)
             {
                 context.Fail(ex.Message);
                 return ExitCodes.BadArguments;

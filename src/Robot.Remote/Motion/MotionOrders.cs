@@ -1,0 +1,103 @@
+using System.Globalization;
+using Robot.Protocol.Extensions;
+using Robot.Protocol.Topics;
+using Robot.Protocol.Vda5050;
+
+namespace Robot.Remote.Motion;
+
+/// <summary>
+/// VDA 5050 messages that move the robot without inspecting: a go-to-point order and the instant
+/// actions that pause, resume or cancel whatever order runs (an inspection is an order too).
+/// </summary>
+public static class MotionOrders
+{
+    /// <summary>Pause the running order (the inspection holds where it is).</summary>
+    public const string StartPause = "startPause";
+    /// <summary>Go on after a pause (refused by the robot while an e-stop or a hold is active).</summary>
+    public const string StopPause = "stopPause";
+    /// <summary>Drop the running order; a running inspection ends INVALID ("cancelled by the operator").</summary>
+    public const string CancelOrder = "cancelOrder";
+
+    public static readonly IReadOnlyList<string> OrderControls = [StartPause, StopPause, CancelOrder];
+
+    public static string GoToOrderId(DateTimeOffset now) =>
+        $"goto-{now.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// An order of two released nodes joined by one released edge: where the robot stands (its
+    /// status pose and map, as the robot requires of a new order's first node) and the target.
+    /// No actions: the robot drives there and stops, turning to <paramref name="theta"/> when given.
+    /// </summary>
+    public static Order GoTo(string manufacturer, string serialNumber, long headerId, DateTimeOffset now, PoseDto pose, double x, double y, double? theta)
+    {
+        ArgumentNullException.ThrowIfNull(pose);
+        var orderId = GoToOrderId(now);
+        var here = $"{orderId}-here";
+        var target = $"{orderId}-target";
+        return new Order
+        {
+            HeaderId = headerId,
+            Timestamp = now,
+            Version = TopicScheme.VdaProtocolVersion,
+            Manufacturer = manufacturer,
+            SerialNumber = serialNumber,
+            OrderId = orderId,
+            OrderUpdateId = 0,
+            Nodes =
+            [
+                new Node
+                {
+                    NodeId = here,
+                    SequenceId = 0,
+                    Released = true,
+                    NodePosition = new NodePosition { X = pose.X, Y = pose.Y, MapId = pose.MapId },
+                    Actions = [],
+                },
+                new Node
+                {
+                    NodeId = target,
+                    SequenceId = 2,
+                    Released = true,
+                    NodePosition = new NodePosition { X = x, Y = y, Theta = theta, MapId = pose.MapId },
+                    Actions = [],
+                },
+            ],
+            Edges =
+            [
+                new Edge
+                {
+                    EdgeId = $"{orderId}-edge",
+                    SequenceId = 1,
+                    Released = true,
+                    StartNodeId = here,
+                    EndNodeId = target,
+                    Actions = [],
+                },
+            ],
+        };
+    }
+
+    /// <summary>One instant action (startPause, stopPause or cancelOrder) under a fresh actionId.</summary>
+    public static InstantActions Instant(string manufacturer, string serialNumber, long headerId, DateTimeOffset now, string actionType)
+    {
+        if (!OrderControls.Contains(actionType))
+            throw new ArgumentException($"'{actionType}' is not one of {string.Join(", ", OrderControls)}", nameof(actionType));
+        return new InstantActions
+        {
+            HeaderId = headerId,
+            Timestamp = now,
+            Version = TopicScheme.VdaProtocolVersion,
+            Manufacturer = manufacturer,
+            SerialNumber = serialNumber,
+            Actions =
+            [
+                new VdaAction
+                {
+                    ActionType = actionType,
+                    ActionId = $"{actionType}-{Guid.NewGuid().ToString("N")[..12]}",
+                    BlockingType = BlockingType.Hard,
+                },
+            ],
+        };
+    }
+}
