@@ -4,13 +4,21 @@ using Microsoft.Extensions.Logging;
 using Robot.Host.Control;
 using Robot.Host.Hosting;
 using Robot.Protocol.Link;
+using Robot.Simulator.Clock;
 using Robot.Simulator.Yard;
 
 namespace Robot.Simulator.Composition;
 
 public sealed class SimulatedRobotOptions
 {
+    /// <summary>The robot's clock. Ignored when <see cref="Speedup"/> is set: the robot then owns a pumped virtual clock.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// Run the robot (host and yard) on its own virtual clock pumped at this many times real time
+    /// (<see cref="SimClock.StartPump"/>); null runs it on <see cref="Time"/>. The fast demo uses it
+    /// so that a whole survey takes a minute or two while a person (or a browser test) watches.
+    /// </summary>
+    public double? Speedup { get; set; }
     public SimWorldOptions World { get; set; } = new();
     public Uri BrokerUri { get; set; } = new("mqtt://127.0.0.1:1883");
     /// <summary>Start the embedded broker on the BrokerUri's port inside this process.</summary>
@@ -32,14 +40,19 @@ public sealed class SimulatedRobot : IAsyncDisposable
 {
     private bool _stopped;
 
-    private SimulatedRobot(IHost host, SimWorld world, SimulatedRobotOptions options)
+    private SimulatedRobot(IHost host, SimWorld world, SimulatedRobotOptions options, SimClock? clock)
     {
         Host = host;
         World = world;
         Options = options;
+        Clock = clock;
     }
 
     public IHost Host { get; }
+    /// <summary>The pumped virtual clock when <see cref="SimulatedRobotOptions.Speedup"/> is set, else null.</summary>
+    public SimClock? Clock { get; }
+    /// <summary>The clock the robot runs on.</summary>
+    public TimeProvider Time => Clock?.Time ?? Options.Time;
     public SimWorld World { get; }
     public SimulatedRobotOptions Options { get; }
     public RobotController Controller => Host.Services.GetRequiredService<RobotController>();
@@ -49,6 +62,11 @@ public sealed class SimulatedRobot : IAsyncDisposable
     /// <summary>Build the host (validating its configuration) without starting it.</summary>
     public static SimulatedRobot Create(SimulatedRobotOptions options, string[]? args = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Speedup is { } speedup && !(speedup is >= MinSpeedup and <= MaxSpeedup))
+            throw new ArgumentOutOfRangeException(nameof(options), speedup, $"Speedup must be {MinSpeedup} to {MaxSpeedup} times real time");
+        var clock = options.Speedup is not null ? new SimClock() : null;
+        var time = clock?.Time ?? options.Time;
         var config = new Dictionary<string, string?>
         {
             ["Robot:SerialNumber"] = options.SerialNumber,
@@ -62,8 +80,8 @@ public sealed class SimulatedRobot : IAsyncDisposable
             ["Records:DatabasePath"] = Path.Combine(Path.GetTempPath(), "robot-sim-records", $"{options.SerialNumber}-{Guid.NewGuid():N}.db"),
         };
         foreach (var (k, v) in options.Config) config[k] = v;
-        var world = new SimWorld(options.World, options.Time);
-        var builder = RobotHostBuilder.Create(args ?? [], _ => world.Hardware, options.Time, config);
+        var world = new SimWorld(options.World, time);
+        var builder = RobotHostBuilder.Create(args ?? [], _ => world.Hardware, time, config);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         if (!options.UseConsoleLifetime)
@@ -73,14 +91,26 @@ public sealed class SimulatedRobot : IAsyncDisposable
         try
         {
             var host = builder.Build();
-            return new SimulatedRobot(host, world, options);
+            // Pumped from here on: starting the host already waits on the robot's clock.
+            clock?.StartPump(options.Speedup!.Value, PumpStep(options.Speedup.Value), keepPace: true);
+            return new SimulatedRobot(host, world, options, clock);
         }
         catch
         {
             world.Dispose();
+            clock?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }
+
+    public const double MinSpeedup = 1;
+    public const double MaxSpeedup = 100;
+
+    /// <summary>
+    /// Virtual time per pump step: one control tick (20 ms) up to 10x, then more per step so the
+    /// pump wakes at most every 2 ms of real time (a 1 ms timer is not kept on a loaded machine).
+    /// </summary>
+    public static TimeSpan PumpStep(double speedup) => TimeSpan.FromMilliseconds(speedup <= 10 ? 20 : Math.Ceiling(speedup / 10) * 20);
 
     public static async Task<SimulatedRobot> StartAsync(SimulatedRobotOptions options, CancellationToken cancellationToken = default)
     {
@@ -123,6 +153,7 @@ public sealed class SimulatedRobot : IAsyncDisposable
         {
             Host.Dispose();
             World.Dispose();
+            if (Clock is not null) await Clock.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -18,8 +18,7 @@ public static class DemoCommand
         var port = new Option<int>("--mqtt-port") { Description = "port of the embedded MQTT broker (127.0.0.1)", DefaultValueFactory = _ => 1883 };
         port.Validators.Add(r =>
         {
-            var p = r.GetValueOrDefault<int>();
-            if (p is < 1 or > 65535) r.AddError($"--mqtt-port must be 1 to 65535, got {p}");
+            if (Parsed<int>(r) is (true, var p) && p is < 1 or > 65535) r.AddError($"--mqtt-port must be 1 to 65535, got {p}");
         });
         var serial = new Option<string>("--serial") { Description = "the robot's serial number", DefaultValueFactory = _ => "SIM-001" };
         serial.Validators.Add(r =>
@@ -32,17 +31,43 @@ public static class DemoCommand
         var http = new Option<int?>("--http-port") { Description = "also serve the phone web remote at http://127.0.0.1:PORT (demo accounts printed)" };
         http.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is { } p and (< 1 or > 65535)) r.AddError($"--http-port must be 1 to 65535, got {p}");
+            if (Parsed<int?>(r) is (true, { } p and (< 1 or > 65535))) r.AddError($"--http-port must be 1 to 65535, got {p}");
         });
         var standard = new Option<bool>("--standard-profile") { Description = "inspect with the full snt0570-2007 profile (about an hour per 40 ft box on the real clock) instead of demo-quick" };
-        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose, http, standard };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(http), parse.GetValue(standard), ct));
+        var speedup = new Option<double>("--speedup")
+        {
+            Description = $"run the robot's clock N times faster than real time ({SimulatedRobot.MinSpeedup:0} to {SimulatedRobot.MaxSpeedup:0}; 20 surveys a 40 ft box in under a minute); the web remote stays on real time",
+            DefaultValueFactory = _ => 1,
+        };
+        speedup.Validators.Add(r =>
+        {
+            if (Parsed<double>(r) is (true, var n) && !(n >= SimulatedRobot.MinSpeedup && n <= SimulatedRobot.MaxSpeedup))
+                r.AddError($"--speedup must be a number from {SimulatedRobot.MinSpeedup:0} to {SimulatedRobot.MaxSpeedup:0} (times real time), got {n.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        });
+        var command = new Command("demo", "Run the simulated robot on an embedded MQTT broker until Ctrl+C") { port, serial, seed, verbose, http, standard, speedup };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(port), parse.GetValue(serial)!, parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(http), parse.GetValue(standard), parse.GetValue(speedup), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, int? httpPort, bool standardProfile, CancellationToken ct)
+    /// <summary>
+    /// The option's value, or (false, default) when it is not one at all ("--mqtt-port abc"): the parser
+    /// reports that itself ("Cannot parse argument ..."), and reading the value would throw.
+    /// </summary>
+    private static (bool Ok, T? Value) Parsed<T>(System.CommandLine.Parsing.OptionResult r)
     {
-        var options = DemoHost.RobotOptions(port, serial, seed, standardProfile);
+        try
+        {
+            return (true, r.GetValueOrDefault<T>());
+        }
+        catch (InvalidOperationException)
+        {
+            return (false, default);
+        }
+    }
+
+    private static async Task<int> RunAsync(int port, string serial, int seed, bool verbose, int? httpPort, bool standardProfile, double speedup, CancellationToken ct)
+    {
+        var options = DemoHost.RobotOptions(port, serial, seed, standardProfile, speedup);
         options.MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning;
         options.UseConsoleLifetime = true;
         SimulatedRobot robot;
@@ -84,6 +109,12 @@ public static class DemoCommand
             }
             Console.WriteLine($"Demo yard: {string.Join(", ", DemoYard.Layout.Select(c => $"{c.Number} {c.Type} at ({c.X}, {c.Y})"))}; {DemoYard.Hot40} is hot.");
             Console.WriteLine(standardProfile ? "Measurement profile: snt0570-2007 (full)." : "Measurement profile: demo-quick (sequential, 2 s settle: minutes, not an hour; --standard-profile for the real one).");
+            if (speedup > 1)
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Robot clock: {speedup:0.##}x real time (virtual). Its reports and events carry robot time, ahead of the wall clock."));
+                Console.WriteLine("  The web remote is set for it; other clients stamp commands with the wall clock, which the robot soon refuses as expired: use the web remote, or run without --speedup.");
+            }
             Console.WriteLine();
             Console.WriteLine($$"""
                 Simulated radiation-inspection robot is running.

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Robot.Remote.Client;
 using Robot.Remote.Web;
+using Robot.Simulator.Clock;
 using Robot.Simulator.Composition;
 
 namespace Robot.Simulator.Demo;
@@ -31,7 +33,7 @@ public sealed class DemoHost : IAsyncDisposable
     public string? WebUrl => HttpPort is { } p ? $"http://127.0.0.1:{p}" : null;
 
     /// <summary>Build the robot (not started): for callers that start and stop it themselves.</summary>
-    public static SimulatedRobotOptions RobotOptions(int mqttPort, string serial, int seed, bool standardProfile = false)
+    public static SimulatedRobotOptions RobotOptions(int mqttPort, string serial, int seed, bool standardProfile = false, double speedup = 1)
     {
         var options = new SimulatedRobotOptions
         {
@@ -39,6 +41,7 @@ public sealed class DemoHost : IAsyncDisposable
             EmbeddedBroker = true,
             SerialNumber = serial,
             World = DemoYard.World(seed),
+            Speedup = speedup > 1 ? speedup : null,
         };
         if (!standardProfile)
         {
@@ -54,18 +57,54 @@ public sealed class DemoHost : IAsyncDisposable
             options.Config["Measurement:Profile:Background:IntervalS"] = "2";
             options.Config["Measurement:Profile:Background:SettleS"] = "2";
         }
+        if (speedup > 1) ScaleForPeople(options.Config, speedup);
         return options;
     }
 
+    /// <summary>
+    /// A sped-up robot measures every duration on its fast clock. The ones that stand for people or
+    /// for the network, not for the robot's own work, are lengthened by the speed-up so they last as
+    /// long in real time as on a real site: how old a command or a teleop sample may be when it
+    /// arrives (its trip over the broker takes real time), how long an inspection waits for a lost
+    /// link to come back, how long an input error stays in the state, and how often the robot
+    /// publishes telemetry for the phones (5 Hz of real time, not 100). The teleop dead-man (300 ms)
+    /// stays on robot time: it is a safety promise about the robot's motion.
+    /// </summary>
+    private static void ScaleForPeople(IDictionary<string, string?> config, double speedup)
+    {
+        static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
+        static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+        TimeSpan Scaled(TimeSpan real, TimeSpan max) => TimeSpan.FromTicks(Math.Min((long)(real.Ticks * speedup), max.Ticks));
+        config["Safety:CommandMaxAge"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)));
+        config["Safety:TeleopMaxAge"] = Span(Scaled(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)));
+        config["Procedure:LinkLossGrace"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)));
+        config["Telemetry:InputErrorRetention"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)));
+        config["Telemetry:RateHz"] = Num(Math.Max(0.1, 5 / speedup));
+        config["Telemetry:VisualizationRateHz"] = Num(Math.Max(0.1, 2 / speedup));
+    }
+
     /// <summary>Start the web remote in-process next to a running robot on <paramref name="mqttPort"/>.</summary>
-    public static async Task<DemoHost> StartAsync(SimulatedRobot robot, int mqttPort, int? httpPort, CancellationToken cancellationToken = default)
+    public static Task<DemoHost> StartAsync(SimulatedRobot robot, int mqttPort, int? httpPort, CancellationToken cancellationToken = default) =>
+        StartAsync(robot, mqttPort, httpPort, webTime: null, cancellationToken);
+
+    /// <summary>
+    /// Start the web remote in-process next to a running robot on <paramref name="mqttPort"/>, on
+    /// <paramref name="webTime"/> (sessions, sign-in lockout, audit, command stamps; tests pass a
+    /// virtual clock). By default the remote runs on real time; next to a sped-up robot it takes the
+    /// time of day from the robot's clock (<see cref="TimeOfDayClock"/>) and lengthens the durations
+    /// it measures on that clock (session, lease and joystick silence, command lifetime) by the speed-up.
+    /// </summary>
+    public static async Task<DemoHost> StartAsync(SimulatedRobot robot, int mqttPort, int? httpPort, TimeProvider? webTime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(robot);
         WebApplication? web = null;
         var accounts = new Dictionary<string, string>(StringComparer.Ordinal);
         if (httpPort is { } port)
         {
-            var users = UserStore.InMemory(TimeProvider.System);
+            var speedup = robot.Clock is not null ? robot.Options.Speedup ?? 1 : 1;
+            var time = webTime ?? (robot.Clock is { } clock ? new TimeOfDayClock(clock.Time) : TimeProvider.System);
+            // The lockout is counted on the wall clock: 5 minutes for a person, whatever the robot's speed.
+            var users = UserStore.InMemory(webTime ?? TimeProvider.System);
             foreach (var role in Roles.All)
             {
                 var password = DemoPassword();
@@ -81,7 +120,14 @@ public sealed class DemoHost : IAsyncDisposable
                 Yard = new YardBounds(-30, -15, 40, 12),
                 Containers = [.. DemoYard.Layout.Select(c => new YardContainer(c.Number, c.Type, c.X, c.Y, c.Theta))],
             };
-            web = RemoteWebApp.Build(options, TimeProvider.System);
+            if (speedup > 1)
+            {
+                options.SessionLifetime *= speedup;
+                options.LeaseQuiet *= speedup;
+                options.JoystickQuiet *= speedup;
+                options.Broker.CommandLifetime *= speedup;
+            }
+            web = RemoteWebApp.Build(options, time);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         return new DemoHost(robot, web, accounts, mqttPort, httpPort);

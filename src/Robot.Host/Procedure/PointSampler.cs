@@ -26,6 +26,10 @@ public sealed class PointSampler
     private readonly SequentialTest? _anomalyTest;
     private readonly double _sensitivity;
     private long? _firstTotal;
+    // The counting window opens at the first reading (where the count baseline is taken), not when
+    // the point was set up: the first control tick comes some milliseconds later, and counting
+    // that gap as time with no counts made the SPRT accept "below the limit" at once.
+    private DateTimeOffset? _windowStart;
     private double _counts;
     private DateTimeOffset _nextSample;
     private DetectorStatus _worstStatus = DetectorStatus.Ok;
@@ -66,6 +70,7 @@ public sealed class PointSampler
         if (Done) return null;
         if (probe.Status != DetectorStatus.Ok && _worstStatus == DetectorStatus.Ok) _worstStatus = probe.Status;
         if (now < _nextSample) return null;
+        _windowStart ??= now;
         RawReading reading;
         if (_sequential)
         {
@@ -86,7 +91,7 @@ public sealed class PointSampler
             reading = new RawReading { T = now, RawUSvPerH = Math.Round(cps / _sensitivity, 6), Cps = Math.Round(cps, 3) };
             _readings.Add(reading);
             _nextSample = now.AddSeconds(1);
-            var elapsed = (now - _start).TotalSeconds;
+            var elapsed = (now - _windowStart.Value).TotalSeconds;
             if (elapsed > 0)
             {
                 if (_exceedsOutcome == SequentialOutcome.Continue) _exceedsOutcome = _exceedsTest!.Decide(_counts, elapsed);
@@ -116,7 +121,7 @@ public sealed class PointSampler
     public PointResult Result(string pointId, string face, double alongM, double heightM, MeasurementPose pose, string? kind, DateTimeOffset now)
     {
         double meanRaw, rawError;
-        var elapsed = Math.Max(1e-9, (now - _start).TotalSeconds);
+        var elapsed = Math.Max(1e-9, (now - (_windowStart ?? _start)).TotalSeconds);
         if (_sequential)
         {
             meanRaw = _counts / elapsed / _sensitivity;
