@@ -42,7 +42,8 @@ public static class RobotHostBuilder
         if (HardwareComposition.ConfigFilePath(args) is { } file) builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables("ROBOT_");
         if (args.Length > 0) builder.Configuration.AddCommandLine(args);
-        // Type=notify and journald-friendly logs under systemd (no effect elsewhere), and the watchdog feed.
+        // Type=notify and journald-friendly logs under systemd (no effect elsewhere), and the watchdog
+        // feed (pinged only while the control loop completes ticks).
         builder.Services.AddSystemd();
         builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
         builder.Services.AddHostedService<SystemdWatchdog>();
@@ -53,6 +54,7 @@ public static class RobotHostBuilder
     public static void AddRobot(IServiceCollection services, IConfiguration config, Func<IServiceProvider, RobotHardware> hardware, TimeProvider time)
     {
         services.TryAddSingleton(time);
+        services.TryAddSingleton<ControlLoopProgress>();
         // Each Bind names its options type, so the configuration binding source generator
         // (EnableConfigurationBindingGenerator) replaces it with generated code: no reflection, trim/AOT safe.
         Validated(services.AddOptions<RobotIdentityOptions>().Bind(config.GetSection(RobotIdentityOptions.Section), Strict), RobotIdentityOptions.Section);
