@@ -130,7 +130,7 @@ public sealed class UpgradeTests(PackageFixture fixture) : IDisposable
         // The store: migrated to the current schema by the service, the older report kept byte for byte, the
         // unfinished inspection filed as INVALID after it, and the chain accepted by the new binary's verify-records.
         Assert.Contains("migrated from schema 1 to " + InspectionJournal.SchemaVersion, HostLog(work), StringComparison.Ordinal);
-        Assert.Contains("2 reports, chain OK", log, StringComparison.Ordinal);
+        Assert.Contains("verify-records: /var/lib/robot-host/robot-records.db: 2 reports, chain OK", log, StringComparison.Ordinal);
         using (var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(upper, "var", "lib", "robot-host", "robot-records.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
         {
             db.Open();
