@@ -11,14 +11,18 @@ RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 
 # ---- what the tests need -------------------------------------------------------------------
-# The package tests (tests/Robot.PackageTests) run the arm64 host under qemu-aarch64-static with
-# the arm64 C libraries (multiarch).
+# The package tests (tests/Robot.PackageTests) build the .deb files with Native AOT: clang links
+# (and llvm-objcopy strips) both; the arm64 link also needs the aarch64 cross toolchain's C runtime
+# (gcc-aarch64-linux-gnu) and, as the Native AOT prerequisites list them, zlib1g-dev for the target
+# (zlib1g-dev:arm64 also brings libc6-dev:arm64). They run the arm64 host under qemu-aarch64-static
+# with the arm64 C libraries (multiarch).
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $SUDO dpkg --add-architecture arm64 || { echo "could not add the arm64 architecture" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 need_pkgs=()
-for pkg in mosquitto mosquitto-clients socat chromium qemu-user-static libssl3:arm64 libicu72:arm64 libstdc++6:arm64 zlib1g:arm64; do
+for pkg in mosquitto mosquitto-clients socat chromium qemu-user-static libssl3:arm64 libicu72:arm64 libstdc++6:arm64 zlib1g:arm64 \
+    clang llvm binutils gcc-aarch64-linux-gnu zlib1g-dev zlib1g-dev:arm64; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -59,13 +63,16 @@ if ! dotnet build Robot.sln -c Debug -v quiet -nologo > "$RESULTS/build.log" 2>&
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
-# The Debian packages, built once for the package tests (gzip: xz costs 85 s a package on 2 cores).
+# The Debian packages, built once for the package tests (Native AOT, both architectures in parallel;
+# gzip: xz only costs time here). Prints how long it took: the largest step of this script.
+package_started=$(date +%s)
 if ! DEB_COMPRESSION=gzip scripts/package.sh --arch both > "$RESULTS/package.log" 2>&1; then
   tail -20 "$RESULTS/package.log"
   echo "package build failed (see $RESULTS/package.log)" >&2
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
+echo "packages built in $(( $(date +%s) - package_started )) s (scripts/package.sh --arch both)"
 export ROBOT_TEST_PACKAGES_BUILT=1
 projects=(tests/*/*.csproj)
 dotnet test Robot.sln -c Debug --no-build --blame-hang-timeout 5m "$@" 2>&1 | tee "$RESULTS/test.log"

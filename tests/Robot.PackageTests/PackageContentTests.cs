@@ -35,14 +35,36 @@ public sealed class PackageContentTests(PackageFixture fixture)
             Assert.Equal("root/root", e.Owner);
         }
         Expect("/usr/lib/robot-host/robot-host", "-rwxr-xr-x");
-        Expect("/usr/lib/robot-host/robot-host.dll", "-rw-r--r--");
+        Expect("/usr/lib/robot-host/libe_sqlite3.so", "-rw-r--r--");
         Expect("/usr/bin/robot-host", "-rwxr-xr-x");
         Expect("/etc/robot-host/appsettings.json", "-rw-r-----");
         Expect("/lib/systemd/system/robot-host.service", "-rw-r--r--");
-        Assert.True(entries.Keys.Any(k => k.StartsWith("/usr/lib/robot-host/libcoreclr.so", StringComparison.Ordinal)), "not self-contained: no libcoreclr.so");
+        // Native AOT: one executable, no runtime, no managed assemblies, no symbols on the board.
+        Assert.DoesNotContain(entries.Keys, k => k.EndsWith(".dll", StringComparison.Ordinal) || k.EndsWith(".pdb", StringComparison.Ordinal) || k.EndsWith(".dbg", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries.Keys, k => k.StartsWith("/usr/lib/robot-host/libcoreclr.so", StringComparison.Ordinal));
         Assert.DoesNotContain("/usr/lib/robot-host/appsettings.json", entries.Keys);
         Assert.DoesNotContain(entries.Keys, k => k.StartsWith("/var/", StringComparison.Ordinal));
         Assert.DoesNotContain(entries.Values, e => e.Owner != "root/root");
+    }
+
+    [Theory]
+    [InlineData("amd64", (ushort)0x3E)]
+    [InlineData("arm64", (ushort)0xB7)]
+    public void The_executable_and_its_native_libraries_are_built_for_the_package_architecture(string arch, ushort machine)
+    {
+        var dir = Path.Combine(fixture.Get(arch).ExtractedRoot, "usr", "lib", "robot-host");
+        // The AOT executable, SQLite's native library (the record store) and the serial port shim: ELF for the package's machine.
+        foreach (var file in new[] { "robot-host", "libe_sqlite3.so", "libSystem.IO.Ports.Native.so" })
+        {
+            var header = File.ReadAllBytes(Path.Combine(dir, file)).AsSpan(0, 20);
+            Assert.True(header[..4].SequenceEqual((ReadOnlySpan<byte>)[0x7F, (byte)'E', (byte)'L', (byte)'F']), $"{file} is not an ELF file");
+            Assert.True(header[4] == 2, $"{file} is not 64-bit");
+            Assert.Equal(machine, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[18..]));
+        }
+        // The executable needs glibc only (the version the board's Debian 12 has), not the .NET runtime's libraries.
+        var depends = PackageFixture.Run("dpkg-deb", ["-f", fixture.Get(arch).DebPath, "Depends"], Quick);
+        Assert.Matches(@"^libc6 \(>= 2\.\d+\), libssl3, adduser, passwd\s*$", depends.Stdout);
+        Assert.DoesNotContain("libstdc++", depends.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,7 +4,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Robot.Host.Records;
 using Robot.Protocol.Broker;
+using Robot.Protocol.Codec;
+using Robot.Protocol.Extensions;
+using Robot.Protocol.Topics;
+using Robot.Protocol.Vda5050;
 using Robot.Protocol.Link;
 using Robot.TestSupport;
 
@@ -88,23 +93,191 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         Assert.DoesNotContain("   at ", r.Stdout + r.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Packaged_host_prints_its_version_and_masks_secrets_in_print_config()
+    [Theory]
+    [InlineData("amd64")]
+    [InlineData("arm64")]
+    public void Packaged_host_maintainer_verbs_work(string arch)
     {
-        var package = fixture.Get("amd64");
-        var (file, args) = package.Command("version");
-        var v = PackageFixture.Run(file, args, TimeSpan.FromSeconds(30));
-        Assert.Equal(0, v.ExitCode);
+        var package = fixture.Get(arch);
+        var timeout = TimeSpan.FromSeconds(arch == "amd64" ? 30 : 120);
+        PackageFixture.ProcessResult Verb(params string[] args)
+        {
+            var (file, a) = package.Command(args);
+            return PackageFixture.Run(file, a, timeout);
+        }
+
+        var v = Verb("version");
+        Assert.True(v.ExitCode == 0, v.Stderr);
         Assert.StartsWith($"robot-host {fixture.Version}", v.Stdout, StringComparison.Ordinal);
 
         var config = WriteConfig(new { Hardware = new { Kind = "virtual" }, Link = new { Username = "robot", Password = "hunter2" }, Broker = new { Username = "op", Password = "s3cret" } });
-        (file, args) = package.Command("print-config", "--config", config);
-        var p = PackageFixture.Run(file, args, TimeSpan.FromSeconds(30));
+        var p = Verb("print-config", "--config", config);
         Assert.True(p.ExitCode == 0, p.Stderr);
         Assert.DoesNotContain("hunter2", p.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", p.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"Password\": \"***\"", p.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"Kind\": \"virtual\"", p.Stdout, StringComparison.Ordinal);
+        // The source-generated option metadata covers every section, nested ones included.
+        using (var printed = JsonDocument.Parse(p.Stdout[p.Stdout.IndexOf('{', StringComparison.Ordinal)..]))
+        {
+            Assert.Equal(50, printed.RootElement.GetProperty("Safety").GetProperty("TickHz").GetInt32());
+            Assert.Equal("00:00:00.3000000", printed.RootElement.GetProperty("Safety").GetProperty("TeleopMaxTtl").GetString());
+            Assert.Equal(3, printed.RootElement.GetProperty("Measurement").GetProperty("Profile").GetProperty("HeightsM").GetArrayLength());
+            Assert.Equal(0x29, printed.RootElement.GetProperty("Hardware").GetProperty("WallRange").GetProperty("Address").GetInt32());
+        }
+
+        var selftest = Verb("selftest", "--config", config);
+        Assert.True(selftest.ExitCode == 0, selftest.Stderr);
+        Assert.Contains("Hardware:Kind is virtual: no devices to test", selftest.Stdout, StringComparison.Ordinal);
+
+        // The pin and bus map is that of the real robot (Hardware:Kind gpio, the default).
+        var hardware = Verb("hardware", "--config", WriteConfig(new { }));
+        Assert.True(hardware.ExitCode == 0, hardware.Stderr);
+        Assert.Contains("StepPin", hardware.Stdout, StringComparison.Ordinal);
+
+        // The state chart comes from the Stateless machine in the binary: the same as the committed docs/procedure.md.
+        var chart = Verb("state-chart");
+        Assert.True(chart.ExitCode == 0, chart.Stderr);
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.Root, "docs", "procedure.md")).ReplaceLineEndings(), chart.Stdout.ReplaceLineEndings());
+
+        var missing = Verb("verify-records", "--db", Path.Combine(_dir, "none.db"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("there is no record store", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The packaged host writes the record store (SQLite, the native e_sqlite3 in the package) as an
+    /// inspection runs, is stopped mid-inspection, and after a restart files the interrupted inspection
+    /// as an INVALID report, hash-chained, which it publishes and its own verify-records accepts.
+    /// </summary>
+    [Theory]
+    [InlineData("amd64", 30)]
+    [InlineData("arm64", 180)]
+    public async Task Packaged_host_journals_an_inspection_and_files_it_after_a_restart(string arch, int startSeconds)
+    {
+        var package = fixture.Get(arch);
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { BindAddress = "127.0.0.1", Port = 0 }, NullLogger.Instance);
+        var serial = "REC-" + arch.ToUpperInvariant();
+        var db = Path.Combine(_dir, "records", "robot-records.db");
+        var config = WriteConfig(new Dictionary<string, object>
+        {
+            ["Robot"] = new { Manufacturer = "PortCustoms", SerialNumber = serial },
+            ["Broker"] = new { Embedded = false },
+            ["Link"] = new { BrokerUri = broker.Uri.ToString() },
+            ["Records"] = new { DatabasePath = db, ResendInterval = "00:00:02" },
+            ["Hardware"] = new { Kind = "virtual" },
+            // Background readings at once where the robot stands (no warm-up, no settle, half-second readings).
+            ["Procedure"] = new { BackgroundSpotX = 0, BackgroundSpotY = 0 },
+            ["Measurement"] = new { Profile = new { WarmUp = "00:00:00", Background = new { SettleS = 0, IntervalS = 0.5, Readings = 20 } } },
+        });
+
+        var messages = new ConcurrentQueue<LinkMessage>();
+        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "package-records-test" }, TimeProvider.System);
+        client.MessageReceived = m => { messages.Enqueue(m); return Task.CompletedTask; };
+        await client.StartAsync(CancellationToken.None);
+        var prefix = $"uagv/v2/PortCustoms/{serial}/";
+        var reportsTopic = TopicScheme.Extension(serial, MessageKind.Report);
+        await client.SubscribeAsync(prefix + "#");
+        await client.SubscribeAsync(reportsTopic);
+
+        var (file, args) = package.Command("run", "--config", config);
+        using (var host = Start(file, args, out var output))
+        {
+            try
+            {
+                await Until(() => messages.Any(m => m.Topic == prefix + "connection" && State(m) == "ONLINE"), TimeSpan.FromSeconds(startSeconds), host, output, "ONLINE");
+                var order = new Order
+                {
+                    HeaderId = 1, Timestamp = DateTimeOffset.UtcNow, Version = TopicScheme.VdaProtocolVersion, Manufacturer = "PortCustoms", SerialNumber = serial,
+                    OrderId = "inspect-pkg", OrderUpdateId = 0, Edges = [],
+                    Nodes =
+                    [
+                        new Node
+                        {
+                            NodeId = "here", SequenceId = 0, Released = true, NodePosition = new NodePosition { X = 0, Y = 0, MapId = "yard" },
+                            Actions =
+                            [
+                                new VdaAction
+                                {
+                                    ActionType = "inspectContainer", ActionId = "inspect-pkg-1", BlockingType = BlockingType.Hard,
+                                    ActionParameters =
+                                    [
+                                        Parameter("containerNumber", "\"CSQU3054383\""), Parameter("containerType", "\"20ft\""),
+                                        Parameter("x", "30"), Parameter("y", "0"), Parameter("operatorId", "\"package-test\""),
+                                    ],
+                                },
+                            ],
+                        },
+                    ],
+                };
+                Assert.True(await client.PublishAsync(new LinkMessage(prefix + "order", ProtocolCodec.Encode(order), 1)));
+                // Readings go to the journal as they are taken.
+                await Until(() => Count(db, "SELECT count(*) FROM readings") >= 2, TimeSpan.FromSeconds(startSeconds), host, output, "two readings in the record store");
+                Assert.Equal(0L, Count(db, "SELECT count(*) FROM reports"));
+                Signal(host.Id, "TERM");
+                using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
+                await host.WaitForExitAsync(exit.Token);
+                Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode} after SIGTERM:\n{output}");
+            }
+            finally
+            {
+                if (!host.HasExited) host.Kill(entireProcessTree: true);
+            }
+        }
+
+        // Restarted: the interrupted inspection becomes an INVALID report, filed and published.
+        using (var host = Start(file, args, out var output))
+        {
+            try
+            {
+                await Until(() => messages.Any(m => m.Topic == reportsTopic), TimeSpan.FromSeconds(startSeconds), host, output, "a report");
+                var report = Assert.IsType<InspectionReport>(ProtocolCodec.Decode(reportsTopic, messages.First(m => m.Topic == reportsTopic).Payload.Span).Message);
+                Assert.Equal(Verdicts.Invalid, report.Verdict);
+                Assert.Equal("CSQU3054383", report.Container.Number);
+                Assert.Equal(1, report.Sequence);
+                Assert.Equal(ReportHashing.Hash(ReportHashing.CanonicalBytes(report)), report.ReportHash);
+                Signal(host.Id, "TERM");
+                using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
+                await host.WaitForExitAsync(exit.Token);
+                Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode} after SIGTERM:\n{output}");
+            }
+            finally
+            {
+                if (!host.HasExited) host.Kill(entireProcessTree: true);
+            }
+        }
+
+        var (vfile, vargs) = package.Command("verify-records", "--db", db);
+        var verify = PackageFixture.Run(vfile, vargs, TimeSpan.FromSeconds(60));
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains("1 reports, chain OK", verify.Stdout, StringComparison.Ordinal);
+    }
+
+    private static ActionParameter Parameter(string key, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return new ActionParameter { Key = key, Value = document.RootElement.Clone() };
+    }
+
+    /// <summary>A count from the record store, read beside the running host (WAL: readers do not block the writer).</summary>
+    private static long Count(string db, string sql)
+    {
+        if (!File.Exists(db)) return 0;
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = db, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // not created yet, or the schema is being written
+        }
     }
 
     private string WriteConfig(object config)

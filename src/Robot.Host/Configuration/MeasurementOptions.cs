@@ -35,7 +35,7 @@ public sealed class MeasurementProfileOptions
     public double SettleS { get; set; } = 10;
 
     /// <summary>[default] Probe heights at each station.</summary>
-    [Required, MinLength(1)]
+    [Required, MinCount(1)]
     public double[] HeightsM { get; set; } = [0.5, 1.3, 2.1];
 
     /// <summary>[default] Station spacing along each face.</summary>
@@ -68,7 +68,7 @@ public sealed class MeasurementProfileOptions
     public double RefineSpanM { get; set; } = 0.5;
 
     /// <summary>[default] Instrument warm-up before the first measurement.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "02:00:00")]
+    [TimeSpanRange("00:00:00", "02:00:00")]
     public TimeSpan WarmUp { get; set; } = TimeSpan.FromMinutes(10);
 
     public BackgroundProfileOptions Background { get; set; } = new();
@@ -155,7 +155,7 @@ public sealed class ProcedureOptions
     public double ProbeLateralOffsetM { get; set; } = 0.45;
 
     /// <summary>How long an inspection holds after the operator's or broker link is lost before the failsafe.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
+    [TimeSpanRange("00:00:00", "00:30:00")]
     public TimeSpan LinkLossGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>hold (stay paused until resumed) or returnToPark (abort as INVALID, drive to park).</summary>

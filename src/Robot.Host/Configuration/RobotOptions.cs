@@ -33,7 +33,7 @@ public sealed class SafetyOptions
     public int TickHz { get; set; } = 50;
 
     /// <summary>Longest dead-man expiry the robot accepts for one teleop sample; a longer ttl is capped.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:02")]
+    [TimeSpanRange("00:00:00.050", "00:00:02")]
     public TimeSpan TeleopMaxTtl { get; set; } = TimeSpan.FromMilliseconds(300);
 
     [Range(0.05, 3.0)]
@@ -46,15 +46,15 @@ public sealed class SafetyOptions
     public double MaxLiftSpeedMps { get; set; } = 0.2;
 
     /// <summary>A command issued longer ago than this is stale.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    [TimeSpanRange("00:00:00.100", "00:10:00")]
     public TimeSpan CommandMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How far in the future a command's issue time may be (clock skew between phone and robot).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan CommandClockSkew { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A teleop sample issued longer ago than this is stale (a delayed sample must not move the robot).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
+    [TimeSpanRange("00:00:00.050", "00:00:10")]
     public TimeSpan TeleopMaxAge { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Battery state of charge (%) below which the robot warns.</summary>
@@ -110,11 +110,11 @@ public sealed class TelemetryOptions
     public double VisualizationRateHz { get; set; } = 2;
 
     /// <summary>State is published on every change and at least this often.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:00:30")]
+    [TimeSpanRange("00:00:01", "00:00:30")]
     public TimeSpan StateMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a rejected-input error stays in state.errors.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan InputErrorRetention { get; set; } = TimeSpan.FromSeconds(30);
 
     [Range(1024, 4 * 1024 * 1024)]

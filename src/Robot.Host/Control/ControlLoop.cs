@@ -9,8 +9,10 @@ namespace Robot.Host.Control;
 /// <summary>
 /// The supervisor's fixed tick (Safety:TickHz), on the TimeProvider's timer: independent of the
 /// protocol and of any procedure queue. On the simulator's virtual clock it ticks as time advances.
+/// Every completed tick is counted in <see cref="ControlLoopProgress"/> (what the systemd watchdog feeds on).
 /// </summary>
-public sealed class ControlLoop(RobotController robot, RobotHardware hardware, IOptions<SafetyOptions> safety, TimeProvider time, ILogger<ControlLoop> log)
+public sealed class ControlLoop(RobotController robot, RobotHardware hardware, IOptions<SafetyOptions> safety, ControlLoopProgress progress,
+    TimeProvider time, ILogger<ControlLoop> log)
     : IHostedService, IDisposable
 {
     private ITimer? _timer;
@@ -38,10 +40,12 @@ public sealed class ControlLoop(RobotController robot, RobotHardware hardware, I
         {
             robot.Tick();
             _failures = 0;
+            progress.TickCompleted();
         }
         catch (Exception ex)
         {
-            // A bug in a tick must not leave the motors running: stop, log, and keep ticking.
+            // A bug in a tick must not leave the motors running: stop, log, and keep ticking. A failed
+            // tick is no progress: if every tick fails, the watchdog starves and systemd restarts the host.
             hardware.Drive.Stop();
             hardware.Lift.Stop();
             if (_failures++ < 5) log.LogError(ex, "control tick failed; outputs stopped");

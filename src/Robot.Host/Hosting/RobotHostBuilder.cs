@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,7 +42,8 @@ public static class RobotHostBuilder
         if (HardwareComposition.ConfigFilePath(args) is { } file) builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables("ROBOT_");
         if (args.Length > 0) builder.Configuration.AddCommandLine(args);
-        // Type=notify and journald-friendly logs under systemd (no effect elsewhere), and the watchdog feed.
+        // Type=notify and journald-friendly logs under systemd (no effect elsewhere), and the watchdog
+        // feed (pinged only while the control loop completes ticks).
         builder.Services.AddSystemd();
         builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
         builder.Services.AddHostedService<SystemdWatchdog>();
@@ -52,18 +54,20 @@ public static class RobotHostBuilder
     public static void AddRobot(IServiceCollection services, IConfiguration config, Func<IServiceProvider, RobotHardware> hardware, TimeProvider time)
     {
         services.TryAddSingleton(time);
-        AddOptions<RobotIdentityOptions>(services, config, RobotIdentityOptions.Section);
-        AddOptions<SafetyOptions>(services, config, SafetyOptions.Section, s =>
+        services.TryAddSingleton<ControlLoopProgress>();
+        // Each Bind names its options type, so the configuration binding source generator
+        // (EnableConfigurationBindingGenerator) replaces it with generated code: no reflection, trim/AOT safe.
+        Validated(services.AddOptions<RobotIdentityOptions>().Bind(config.GetSection(RobotIdentityOptions.Section), Strict), RobotIdentityOptions.Section);
+        Validated(services.AddOptions<SafetyOptions>().Bind(config.GetSection(SafetyOptions.Section), Strict), SafetyOptions.Section, s =>
             s.BatteryCriticalPercent >= s.BatteryWarnPercent ? ["BatteryCriticalPercent: must be below BatteryWarnPercent"] : []);
-        AddOptions<MotionOptions>(services, config, MotionOptions.Section);
-        AddOptions<TelemetryOptions>(services, config, TelemetryOptions.Section);
-        AddOptions<BrokerOptions>(services, config, BrokerOptions.Section, b =>
+        Validated(services.AddOptions<MotionOptions>().Bind(config.GetSection(MotionOptions.Section), Strict), MotionOptions.Section);
+        Validated(services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section), Strict), TelemetryOptions.Section);
+        Validated(services.AddOptions<BrokerOptions>().Bind(config.GetSection(BrokerOptions.Section), Strict), BrokerOptions.Section, b =>
             System.Net.IPAddress.TryParse(b.BindAddress, out _) ? [] : [$"BindAddress: '{b.BindAddress}' is not an IP address"]);
-        AddOptions<MeasurementProfileOptions>(services, config, "Measurement:Profile", p => p.Problems());
-        AddOptions<InstrumentOptions>(services, config, "Measurement:Instrument");
-        AddOptions<ProcedureOptions>(services, config, ProcedureOptions.Section);
-        services.AddOptions<MqttLinkOptions>().Bind(config.GetSection("Link"), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MqttLinkOptions>>(new SectionValidator<MqttLinkOptions>("Link", l => l.Validate() is { } e ? [e] : []));
+        Validated(services.AddOptions<MeasurementProfileOptions>().Bind(config.GetSection("Measurement:Profile"), Strict), "Measurement:Profile", p => p.Problems());
+        Validated(services.AddOptions<InstrumentOptions>().Bind(config.GetSection("Measurement:Instrument"), Strict), "Measurement:Instrument");
+        Validated(services.AddOptions<ProcedureOptions>().Bind(config.GetSection(ProcedureOptions.Section), Strict), ProcedureOptions.Section);
+        Validated(services.AddOptions<MqttLinkOptions>().Bind(config.GetSection("Link"), Strict), "Link", l => l.Validate() is { } e ? [e] : []);
         services.PostConfigure<MqttLinkOptions>(l =>
         {
             if (config["Link:ClientId"] is null) l.ClientId = "robot-" + (config["Robot:SerialNumber"] ?? new RobotIdentityOptions().SerialNumber);
@@ -88,7 +92,7 @@ public static class RobotHostBuilder
         services.AddHostedService(sp => sp.GetRequiredService<ProtocolBridge>());
 
         // Records: the journal, and the outbox after the bridge (it wraps the bridge's message handler to take report acks).
-        AddOptions<RecordsOptions>(services, config, RecordsOptions.Section, r => r.Problems());
+        Validated(services.AddOptions<RecordsOptions>().Bind(config.GetSection(RecordsOptions.Section), Strict), RecordsOptions.Section, r => r.Problems());
         services.AddSingleton(sp => InspectionJournal.Open(
             Value<RecordsOptions>(sp).ResolvePath(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory),
             Value<RobotIdentityOptions>(sp).SerialNumber, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InspectionJournal>>()));
@@ -97,12 +101,17 @@ public static class RobotHostBuilder
             sp.GetRequiredService<ILogger<ReportOutbox>>()));
     }
 
-    private static T Value<T>(IServiceProvider sp) where T : class => sp.GetRequiredService<IOptions<T>>().Value;
+    private static T Value<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IServiceProvider sp) where T : class => sp.GetRequiredService<IOptions<T>>().Value;
 
-    private static void AddOptions<T>(IServiceCollection services, IConfiguration config, string section, Func<T, IEnumerable<string>>? extra = null) where T : class
+    /// <summary>Unknown keys in a section are an error (a misspelt key must not be silently ignored).</summary>
+    private static void Strict(BinderOptions o) => o.ErrorOnUnknownConfiguration = true;
+
+    /// <summary>Validated at start, with one line per problem naming the section's key.</summary>
+    private static void Validated<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(OptionsBuilder<T> options, string section,
+        Func<T, IEnumerable<string>>? extra = null) where T : class
     {
-        services.AddOptions<T>().Bind(config.GetSection(section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(section, extra));
+        options.ValidateOnStart();
+        options.Services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(section, extra));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -198,9 +199,7 @@ public static class RobotHostCli
         }
     }
 
-    private static readonly JsonSerializerOptions NodeOptions = new() { IgnoreReadOnlyProperties = true };
-
-    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, NodeOptions);
+    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, (JsonTypeInfo<T>)ConfigJsonContext.Default.GetTypeInfo(typeof(T))!);
 
     /// <summary>Replaces the value of every set password, secret or token with "***".</summary>
     internal static JsonNode Mask(JsonNode node)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Robot.Host.Configuration;
 
 namespace Robot.Host.Records;
 
@@ -13,7 +14,7 @@ public sealed class RecordsOptions
     public string DatabasePath { get; set; } = DefaultDatabasePath;
 
     /// <summary>How often reports that no client has acknowledged are published again (they are also sent on every reconnect).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan ResendInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Returns the problems with these options (beyond the annotations), each as "Key: reason".</summary>

@@ -35,7 +35,9 @@ public sealed class StrictEnumConverter<TEnum> : JsonConverter<TEnum> where TEnu
     // The wire names come from JsonStringEnumConverter itself, so the attributes stay the one source of truth.
     private static (Dictionary<string, TEnum>, Dictionary<TEnum, string>) BuildNames()
     {
-        var options = JsonSerializerOptions.Default;
+        // A plain options instance: the enum converter reads no type metadata from it (JsonSerializerOptions.Default
+        // would bring the reflection resolver, which is not trim/AOT safe).
+        var options = new JsonSerializerOptions();
         var names = (JsonConverter<TEnum>)new JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false).CreateConverter(typeof(TEnum), options)!;
         var byName = new Dictionary<string, TEnum>(StringComparer.Ordinal);
         var byValue = new Dictionary<TEnum, string>();

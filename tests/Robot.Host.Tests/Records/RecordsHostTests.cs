@@ -89,6 +89,24 @@ public class RecordsHostTests
     }
 
     [Fact]
+    public void Without_db_verify_records_checks_the_store_the_config_names()
+    {
+        using var store = new TempStore();
+        using (var journal = Open(store.DbPath, Clock())) journal.FileReport(RunAndDraft(journal, "insp-1"));
+        var config = store.PathFor("appsettings.json");
+        File.WriteAllText(config, $$$"""{"Records":{"DatabasePath":"{{{store.DbPath}}}"}}""");
+
+        var (code, stdout, stderr) = Verify("--config", config);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal($"verify-records: {store.DbPath}: 1 reports, chain OK", stdout.Trim());
+
+        (code, _, stderr) = Verify($"--config={store.PathFor("none.json")}");
+        Assert.Equal(1, code);
+        Assert.Contains("none.json does not exist", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_host_cli_has_the_verb()
     {
         using var store = new TempStore();

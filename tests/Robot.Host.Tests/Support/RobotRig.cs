@@ -21,22 +21,27 @@ public sealed class RobotRig : IAsyncDisposable
 
     public RobotRig(SafetyOptions? safety = null, MotionOptions? motion = null, SimWorldOptions? world = null,
         MeasurementProfileOptions? profile = null, InstrumentOptions? instrument = null, ProcedureOptions? procedure = null,
-        Func<SimWorld, SimClock, Robot.Drivers.Abstractions.IDoseRateProbe>? probe = null)
+        Func<SimWorld, SimClock, Robot.Drivers.Abstractions.IDoseRateProbe>? probe = null,
+        Func<Robot.Drivers.Abstractions.RobotHardware, Robot.Drivers.Abstractions.RobotHardware>? hardware = null, bool tick = true)
     {
         Clock = new SimClock(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         Safety = safety ?? new SafetyOptions();
         World = new SimWorld(world ?? new SimWorldOptions(), Clock.Time);
-        var hardware = probe is null ? World.Hardware : World.Hardware with { DoseProbe = probe(World, Clock) };
+        Hardware = probe is null ? World.Hardware : World.Hardware with { DoseProbe = probe(World, Clock) };
+        if (hardware is not null) Hardware = hardware(Hardware);
         Recorder = new InMemoryRecorder();
         Journal = new JournalWriter(Recorder, NullLogger.Instance);
         Profile = profile ?? new MeasurementProfileOptions { WarmUp = TimeSpan.Zero };
-        Controller = new RobotController(hardware, Clock.Time, NullLogger<RobotController>.Instance,
+        Controller = new RobotController(Hardware, Clock.Time, NullLogger<RobotController>.Instance,
             new RobotIdentityOptions { SerialNumber = Serial, Manufacturer = Manufacturer }, Safety, motion ?? new MotionOptions(), new TelemetryOptions(),
             new ProcedureSetup(Profile, instrument ?? new InstrumentOptions(), procedure ?? new ProcedureOptions(), Journal));
-        // The supervisor's tick on the same virtual clock, as the ControlLoop does in the host.
+        // The supervisor's tick on the same virtual clock, as the ControlLoop does in the host
+        // (tick: false when a test runs the host's ControlLoop itself).
         var period = TimeSpan.FromSeconds(1.0 / Safety.TickHz);
-        Tick = Clock.Time.CreateTimer(_ => Controller.Tick(), null, period, period);
+        Tick = tick ? Clock.Time.CreateTimer(_ => Controller.Tick(), null, period, period) : null;
     }
+
+    public Robot.Drivers.Abstractions.RobotHardware Hardware { get; }
 
     public SimClock Clock { get; }
     public InMemoryRecorder Recorder { get; }
@@ -45,7 +50,7 @@ public sealed class RobotRig : IAsyncDisposable
     public SimWorld World { get; }
     public SafetyOptions Safety { get; }
     public RobotController Controller { get; }
-    private ITimer Tick { get; }
+    private ITimer? Tick { get; }
 
     public DateTimeOffset Now => Clock.Now;
 
@@ -146,7 +151,7 @@ public sealed class RobotRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Tick.Dispose();
+        Tick?.Dispose();
         World.Dispose();
         await Journal.DisposeAsync();
         await Clock.DisposeAsync();
