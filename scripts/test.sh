@@ -15,14 +15,15 @@ rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 # (and llvm-objcopy strips) both; the arm64 link also needs the aarch64 cross toolchain's C runtime
 # (gcc-aarch64-linux-gnu) and, as the Native AOT prerequisites list them, zlib1g-dev for the target
 # (zlib1g-dev:arm64 also brings libc6-dev:arm64). They run the arm64 host under qemu-aarch64-static
-# with the arm64 C libraries (multiarch).
+# with the arm64 C libraries (multiarch). The browser tests need a CJK font (fonts-wqy-microhei), or the
+# Simplified Chinese page renders as empty boxes in their screenshots.
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $SUDO dpkg --add-architecture arm64 || { echo "could not add the arm64 architecture" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 need_pkgs=()
 for pkg in mosquitto mosquitto-clients socat chromium qemu-user-static libssl3:arm64 libicu72:arm64 libstdc++6:arm64 zlib1g:arm64 \
-    clang llvm binutils gcc-aarch64-linux-gnu zlib1g-dev zlib1g-dev:arm64; do
+    clang llvm binutils gcc-aarch64-linux-gnu zlib1g-dev zlib1g-dev:arm64 fonts-wqy-microhei; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

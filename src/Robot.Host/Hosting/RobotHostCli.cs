@@ -85,6 +85,8 @@ public static class RobotHostCli
             // config is one line per problem here rather than a stack trace from the host's start.
             host.Services.GetService<IStartupValidator>()?.Validate();
             host.Services.GetRequiredService<Robot.Drivers.Abstractions.RobotHardware>();
+            // ...and the record store, so an unwritable Records:DatabasePath is one line, not a restart loop.
+            host.Services.GetService<Robot.Host.Records.InspectionJournal>();
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }
@@ -147,6 +149,8 @@ public static class RobotHostCli
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is HardwareConfigurationException h) return h.Problems;
+            if (x is Robot.Host.Records.RecordStoreException r)
+                return [$"record store error: {r.Message.Split('\n')[0].Trim()} (check {RecordsOptions.Section}:DatabasePath: a writable file such as /var/lib/robot-host/robot-records.db)"];
             if (x is InvalidDataException && x.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase))
                 return ["config error: " + x.Message.Split('\n')[0].Trim() + (x.InnerException is { } i ? " (" + i.Message.Split('\n')[0].Trim() + ")" : "")];
             if (x is AggregateException ag)

@@ -42,4 +42,33 @@ public sealed class PackagingHostTests
         var line = RobotHostCli.Plain("config error: 'ErrorOnUnknownConfiguration' was set on the provided BinderOptions, but the following properties were not found on the instance of Robot.Host.Configuration.SafetyOptions: 'TickHz2'");
         Assert.StartsWith("config error: Safety: unknown key(s) 'TickHz2'", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unusable_record_store_path_is_one_line_and_exit_2_before_anything_starts()
+    {
+        var dir = Directory.CreateTempSubdirectory("robot-host-records-");
+        try
+        {
+            // A folder cannot be made under a file (this fails even for root, unlike permissions).
+            var blocker = Path.Combine(dir.FullName, "not-a-folder");
+            await File.WriteAllTextAsync(blocker, "x");
+            var config = Path.Combine(dir.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(config, $$$"""
+                {"Hardware":{"Kind":"virtual"},"Broker":{"Embedded":false},"Link":{"BrokerUri":"mqtt://127.0.0.1:1"},
+                 "Records":{"DatabasePath":"{{{blocker}}}/store/robot-records.db"}}
+                """);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var exit = await RobotHostCli.RunAsync(["run", "--config", config], stdout, stderr);
+            Assert.Equal(2, exit);
+            var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var line = Assert.Single(lines);
+            Assert.StartsWith("record store error: cannot create the record store's folder", line, StringComparison.Ordinal);
+            Assert.Contains("Records:DatabasePath", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
