@@ -278,6 +278,14 @@ public static class RobotHostCli
         try
         {
             var options = HardwareComposition.Bind(HardwareComposition.LoadConfiguration(args));
+            if (string.Equals(options.Kind, "virtual", StringComparison.OrdinalIgnoreCase))
+            {
+                // As selftest: virtual drivers have no pins or buses to map; say so instead of refusing.
+                var virtualProblems = options.Virtual.Validate();
+                foreach (var p in virtualProblems) stderr.WriteLine("config error: " + p);
+                if (virtualProblems.Count == 0) stdout.WriteLine("Hardware:Kind is virtual: no pins or buses (stand-ins with no I/O)");
+                return virtualProblems.Count == 0 ? 0 : 2;
+            }
             stdout.Write(HardwareFactory.DescribeMap(options));
             foreach (var problem in options.Validate()) stderr.WriteLine("config error: " + problem);
             return options.Validate().Count == 0 ? 0 : 2;

@@ -71,4 +71,24 @@ public sealed class PackagingHostTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_hardware_verb_says_virtual_drivers_have_nothing_to_map_instead_of_refusing_them()
+    {
+        var dir = Directory.CreateTempSubdirectory("robot-host-hw-");
+        try
+        {
+            var config = Path.Combine(dir.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(config, """{"Hardware":{"Kind":"virtual"}}""");
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            Assert.Equal(0, await RobotHostCli.RunAsync(["hardware", "--config", config], stdout, stderr));
+            Assert.Contains("Hardware:Kind is virtual", stdout.ToString(), StringComparison.Ordinal);
+            Assert.Equal("", stderr.ToString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
