@@ -64,7 +64,8 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
             await host.WaitForExitAsync(exit.Token);
             Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode} after SIGTERM:\n{output}");
-            await Until(() => messages.Any(m => m.Topic == prefix + "connection" && State(m) == "OFFLINE"), TimeSpan.FromSeconds(5), null, output, "OFFLINE");
+            await Until(() => messages.Any(m => m.Topic == prefix + "connection" && State(m) == "OFFLINE"), TimeSpan.FromSeconds(5), null,
+                output.Append("\nconnection messages seen when the host had exited: ").AppendJoin(", ", messages.Where(m => m.Topic == prefix + "connection").Select(State)), "OFFLINE");
         }
         finally
         {

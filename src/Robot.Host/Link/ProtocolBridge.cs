@@ -68,8 +68,10 @@ public sealed class ProtocolBridge : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await _link.StopAsync(ConnectionMessage(ConnectionState.Offline), cancellationToken).ConfigureAwait(false);
-        _log.LogInformation("published OFFLINE and disconnected");
+        if (await _link.StopAsync(ConnectionMessage(ConnectionState.Offline), cancellationToken).ConfigureAwait(false))
+            _log.LogInformation("published OFFLINE and disconnected");
+        else
+            _log.LogWarning("could not say OFFLINE within {Timeout} (no broker, or it did not acknowledge): the broker will announce CONNECTIONBROKEN", MqttLink.FarewellTimeout);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

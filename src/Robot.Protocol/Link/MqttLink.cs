@@ -170,30 +170,31 @@ public sealed class MqttLink : IAsyncDisposable
     /// Clean stop: publish the farewell (for example connection OFFLINE), then disconnect normally so
     /// no will is sent. The goodbye gets its own few seconds even when the caller's token is already
     /// cancelled (a host stopping under load): a cancelled goodbye would drop the socket and make the
-    /// broker announce the robot as CONNECTIONBROKEN.
+    /// broker announce the robot as CONNECTIONBROKEN. True when the broker acknowledged the farewell
+    /// and the disconnect went out; false when it was not connected or the goodbye failed or timed out.
     /// </summary>
-    public async Task StopAsync(LinkMessage? farewell = null, CancellationToken cancellationToken = default)
+    public async Task<bool> StopAsync(LinkMessage? farewell = null, CancellationToken cancellationToken = default)
     {
-        if (_stop.IsCancellationRequested) return;
+        if (_stop.IsCancellationRequested) return false;
         _stop.Cancel();
         _wake.Release();
         if (_loop is not null)
         {
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
-        if (_client.IsConnected)
+        if (!_client.IsConnected) return false;
+        // A network deadline, so on the real clock: a simulator's fast virtual clock must not cut it short.
+        using var goodbye = new CancellationTokenSource(FarewellTimeout, TimeProvider.System);
+        var said = farewell is null || await PublishAsync(farewell, goodbye.Token).ConfigureAwait(false);
+        try
         {
-            // A network deadline, so on the real clock: a simulator's fast virtual clock must not cut it short.
-            using var goodbye = new CancellationTokenSource(FarewellTimeout, TimeProvider.System);
-            if (farewell is not null) await PublishAsync(farewell, goodbye.Token).ConfigureAwait(false);
-            try
-            {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, goodbye.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _log.LogDebug(ex, "disconnect failed");
-            }
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, goodbye.Token).ConfigureAwait(false);
+            return said;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _log.LogDebug(ex, "disconnect failed");
+            return false;
         }
     }
 
