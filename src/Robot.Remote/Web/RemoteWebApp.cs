@@ -71,7 +71,7 @@ public static class RemoteWebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(RequireCsrfAsync);
-        var files = new ManifestlessFiles(typeof(RemoteWebApp).Assembly);
+        var files = new ManifestlessFiles(typeof(RemoteWebApp).Assembly, time);
         app.MapGet("/", () => Results.Stream(files.GetFileInfo("/index.html").CreateReadStream(), "text/html; charset=utf-8"));
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -277,11 +277,11 @@ public static class RemoteWebApp
     }
 
     /// <summary>The embedded page (resources named wwwroot/...), served without a build-time manifest.</summary>
-    private sealed class ManifestlessFiles(Assembly assembly) : IFileProvider
+    private sealed class ManifestlessFiles(Assembly assembly, TimeProvider time) : IFileProvider
     {
         private readonly EmbeddedFileProvider _inner = new(assembly);
-        // Last-modified of the embedded page: the moment the server started serving it.
-        private readonly DateTimeOffset _built = TimeProvider.System.GetUtcNow();
+        // Last-modified of the embedded page: the moment the server started serving it, on the app's clock.
+        private readonly DateTimeOffset _built = time.GetUtcNow();
 
         public IFileInfo GetFileInfo(string subpath)
         {
