@@ -55,6 +55,8 @@ public static class RemoteWebApp
             // An API: answer 401/403, never redirect to a login page.
             c.Events.OnRedirectToLogin = ctx => Status(ctx.Response, StatusCodes.Status401Unauthorized);
             c.Events.OnRedirectToAccessDenied = ctx => Status(ctx.Response, StatusCodes.Status403Forbidden);
+            // The live socket needs to know when the session it was opened with ends (renewed or not).
+            c.Events.OnCheckSlidingExpiration = SessionExpiry.NoteRenewal;
         });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(OfficerPolicy, p => p.RequireRole(Roles.Officer, Roles.Maintainer))
