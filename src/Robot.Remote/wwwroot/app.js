@@ -129,11 +129,22 @@ function openSocket() {
     else if (m.t === 'error') toast(socketError(m.message), true);
     else if (m.t === 'event' && m.severity !== 'info') toast(m.message, m.severity === 'alarm');
   };
-  sock.onclose = () => {
+  sock.onclose = e => {
     if (ws !== sock) return;
     ws = null; joystickUp(); $('s-conn').textContent = t('offline'); $('s-conn').className = 'offline';
-    if (me && serial && !$('live').hidden) setTimeout(() => { if (!ws && me && !$('live').hidden) openSocket(); }, 1500);
+    if (!me || !serial || $('live').hidden) return;
+    // 4401: the server closed the socket because the session it was opened with has ended. Ask the
+    // server whether this page is still signed in (a renewed cookie), as before any reconnect: a
+    // socket refused for an expired session would otherwise be retried for ever.
+    sessionAlive().then(alive => {
+      if (!alive) { signedOut(); return; }
+      setTimeout(() => { if (!ws && me && !$('live').hidden) openSocket(); }, e.code === 4401 ? 0 : 1500);
+    });
   };
+}
+// False when the server says this page's session has ended (401); true otherwise (also when the server is unreachable: retry).
+async function sessionAlive() {
+  try { return (await fetch('/api/me', { credentials: 'same-origin' })).status !== 401; } catch { return true; }
 }
 function closeSocket() { if (ws) { const s = ws; ws = null; s.close(); } }
 // The heartbeat keeps this phone's control lease while the page is shown; a hidden page goes quiet and its lease lapses.
