@@ -66,7 +66,10 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         var later = await ProgressAsync(page);
         Assert.True(later.Done > first.Done, $"points did not grow: {first.Done} then {later.Done}");
         Assert.NotEqual(first.Text, later.Text);
-        Assert.Matches(new Regex($@"^{hot.Number} \w+: \d+/{later.Planned} points$"), later.Text);
+        Assert.Matches(new Regex($@"^{hot.Number} · [^:]+: \d+/{later.Planned} points$"), later.Text);
+        // The step by its name, not the host's identifier (HoldingWallDistance).
+        Assert.Contains($" · {later.StateName}: ", later.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new Regex("[a-z][A-Z]"), later.StateName);
         await Phones.ShotAsync(page, "inspection-progress");
 
         // The verdict: the alarm banner names the container and the verdict; the phone vibrates and sounds.
@@ -178,11 +181,14 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
     private static Task ScrollUnderHeaderAsync(IPage page, string element) =>
         page.EvaluateAsync($"window.scrollTo(0, ({element}).getBoundingClientRect().top + window.scrollY - 64)");
 
-    private static async Task<(int Done, int Planned, string Text)> ProgressAsync(IPage page)
+    private static async Task<(int Done, int Planned, string Text, string StateName)> ProgressAsync(IPage page)
     {
-        var done = await page.EvaluateAsync<int>("document.getElementById('proc-bar').value");
-        var planned = await page.EvaluateAsync<int>("document.getElementById('proc-bar').max");
-        return (done, planned, (await page.Locator("#proc-text").TextContentAsync()) ?? "");
+        // One look at the line: it changes with every telemetry message.
+        var seen = await page.EvaluateAsync<string[]>("""
+            () => { const bar = document.getElementById('proc-bar'), text = document.getElementById('proc-text');
+                    return [String(bar.value), String(bar.max), text.textContent, T.en.states[text.dataset.state] || '(no name for ' + text.dataset.state + ')']; }
+            """);
+        return (int.Parse(seen[0], Inv), int.Parse(seen[1], Inv), seen[2], seen[3]);
     }
 
     /// <summary>Run a wait of the survey; on timeout fail with where the robot got to.</summary>

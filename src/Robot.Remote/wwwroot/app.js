@@ -12,7 +12,7 @@ const T = {
     latched: 'LATCHED', clear: 'clear', observerRefused: 'Observers may watch only: this command is not allowed for your role',
     maintainerOnly: 'Only a maintainer may reset the emergency stop', checkOk: 'check digit OK', checkBad: 'wrong check digit: it should be {0}',
     checkFormat: 'format: 4 letters (owner + U/J/Z) and 7 digits', sent: 'Sent', refused: 'Refused', exceeds: 'ALARM: EXCEEDS — {0}',
-    points: '{0}: {1}/{2} points', noReports: 'No reports yet', print: 'Print (A4)', verdict: 'Verdict', hotSpots: 'Hot spots',
+    points: '{0} · {1}: {2}/{3} points', noReports: 'No reports yet', print: 'Print (A4)', verdict: 'Verdict', hotSpots: 'Hot spots',
     readings: 'Readings', background: 'Background', face: 'Face', signedOut: 'Session expired: sign in again', linkDown: 'connection lost — robot stopped',
     stopped: 'Emergency stop sent',
     map: 'Map', audit: 'Audit', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', no: 'No',
@@ -24,6 +24,20 @@ const T = {
     cancelAsk: 'Cancel the running order of {0}? An inspection ends INVALID.', cancelYes: 'Cancel it', formFilled: 'Inspection form filled: {0}',
     youControl: 'You control {0} now', lostControl: 'You no longer control {0}', order: 'Order', goingTo: 'Going to ({0}, {1})', paused: 'PAUSED',
     auditWhen: 'When', auditWho: 'Who', auditWhat: 'What', auditResult: 'Result', noAudit: 'No audit entries yet', hashOk: 'hash verified', hashBad: 'HASH MISMATCH: do not trust this report',
+    // Every state of the host's procedure (Robot.Host.Procedure.ProcedureState) and every activity its
+    // telemetry names (RobotController.ActivityUnlocked); a browser test fails when one is missing here.
+    states: {
+      Idle: 'Idle', Inspecting: 'Inspecting', Working: 'Working', CheckingReadiness: 'Checking the instrument',
+      DrivingToBackground: 'Driving to the background spot', MeasuringBackground: 'Measuring the background', Planning: 'Planning the survey',
+      Dispatching: 'Next point', DrivingToStation: 'Driving to a station', HoldingWallDistance: 'Setting the wall distance',
+      Lifting: 'Moving the probe', Settling: 'Letting the reading settle', Measuring: 'Measuring', Confirming: 'Re-measuring a suspect point',
+      Localising: 'Locating the hot spot', Paused: 'Paused', HoldingOnLinkLoss: 'Holding: operator link lost', Aborting: 'Aborting',
+      Reporting: 'Filing the report', ReturningToPark: 'Returning to park',
+    },
+    activities: {
+      idle: 'idle', teleop: 'driven by hand', order: 'on an order', paused: 'paused', inspecting: 'inspecting',
+      emergencyStop: 'EMERGENCY STOP', hold: 'holding (failsafe)',
+    },
   },
   zh: {
     title: '辐射检测机器人', signIn: '登录', user: '用户名', password: '密码', signInButton: '登录',
@@ -34,7 +48,7 @@ const T = {
     latched: '已锁定', clear: '正常', observerRefused: '观察员只能查看：您的角色不允许此命令',
     maintainerOnly: '只有维护员可以复位急停', checkOk: '校验位正确', checkBad: '校验位错误：应为 {0}',
     checkFormat: '格式：4 个字母（箱主代码 + U/J/Z）和 7 位数字', sent: '已发送', refused: '被拒绝', exceeds: '警报：超标 — {0}',
-    points: '{0}：{1}/{2} 个测点', noReports: '暂无报告', print: '打印 (A4)', verdict: '结论', hotSpots: '热点',
+    points: '{0} · {1}：{2}/{3} 个测点', noReports: '暂无报告', print: '打印 (A4)', verdict: '结论', hotSpots: '热点',
     readings: '读数', background: '本底', face: '面', signedOut: '会话已过期：请重新登录', linkDown: '连接中断 — 机器人已停止',
     stopped: '已发送急停',
     map: '地图', audit: '审计', pause: '暂停', resume: '继续', cancel: '取消', no: '否',
@@ -46,6 +60,18 @@ const T = {
     cancelAsk: '取消 {0} 正在执行的任务？检测将以无效 (INVALID) 结束。', cancelYes: '确认取消', formFilled: '已从地图填写检测表单：{0}',
     youControl: '您现在控制 {0}', lostControl: '您已失去对 {0} 的控制', order: '任务', goingTo: '前往 ({0}, {1})', paused: '已暂停',
     auditWhen: '时间', auditWho: '用户', auditWhat: '操作', auditResult: '结果', noAudit: '暂无审计记录', hashOk: '哈希校验通过', hashBad: '哈希不符：请勿信任此报告',
+    states: {
+      Idle: '空闲', Inspecting: '检测中', Working: '工作中', CheckingReadiness: '检查仪器',
+      DrivingToBackground: '前往本底测量点', MeasuringBackground: '测量本底', Planning: '规划测点',
+      Dispatching: '下一测点', DrivingToStation: '前往测站', HoldingWallDistance: '调整探头离箱壁距离',
+      Lifting: '升降探头', Settling: '等待读数稳定', Measuring: '测量中', Confirming: '复测可疑点',
+      Localising: '定位热点', Paused: '已暂停', HoldingOnLinkLoss: '原地等待：操作员连接中断', Aborting: '正在中止',
+      Reporting: '生成报告', ReturningToPark: '返回停车位',
+    },
+    activities: {
+      idle: '空闲', teleop: '手动驾驶', order: '执行任务', paused: '已暂停', inspecting: '检测中',
+      emergencyStop: '急停', hold: '安全保持',
+    },
   },
 };
 const $ = id => document.getElementById(id);
@@ -53,6 +79,14 @@ let lang = localStorage.getItem('lang') || ((navigator.languages || [navigator.l
 let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null;
 let lease = null, yard = null, pose = null, liveState = null, survey = { key: null, done: 0, points: [] }, goTarget = null, hbTimer = null;
 
+// A procedure state or an activity as the robot names it, in the page's language (English when the
+// language lacks it); a name the page does not know (a newer robot) is shown as it is.
+function named(table, name, language = lang) {
+  if (name == null || name === '') return '';
+  const own = (T[language] || T.en)[table] || {};
+  return Object.hasOwn(own, name) ? own[name] : Object.hasOwn(T.en[table], name) ? T.en[table][name] : String(name);
+}
+const stateName = s => named('states', s), activityName = a => named('activities', a);
 function t(key, ...args) { let s = (T[lang] || T.en)[key] || T.en[key] || key; args.forEach((a, i) => { s = s.replace('{' + i + '}', a); }); return s; }
 function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -159,7 +193,7 @@ function render(d) {
   const fresh = Date.now() - new Date(d.at).getTime() < 5000 || true;
   $('s-conn').textContent = t(fresh ? 'online' : 'offline'); $('s-conn').className = fresh ? 'online' : 'offline';
   $('s-batt').textContent = d.batteryPercent.toFixed(0) + ' %';
-  $('s-act').textContent = d.activity;
+  $('s-act').textContent = activityName(d.activity);
   $('s-lift').textContent = d.liftHeightM.toFixed(2) + ' m';
   $('s-speed').textContent = d.linearMps.toFixed(2) + ' m/s';
   $('s-estop').textContent = d.emergencyStop ? t('latched') : t('clear');
@@ -188,7 +222,8 @@ function renderOrder(d = last) {
   document.body.dataset.order = running ? (paused ? 'paused' : 'running') : 'none';
   if (!running) { if (goTarget && goTarget.sent) { goTarget = null; drawMap(); } return; }
   if (inspecting) {
-    $('proc-text').textContent = t('points', (d.containerNumber || '') + ' ' + d.procedureState, d.pointsDone, d.pointsPlanned) + (paused ? ' — ' + t('paused') : '');
+    $('proc-text').textContent = t('points', d.containerNumber || '', stateName(d.procedureState), d.pointsDone, d.pointsPlanned) + (paused ? ' — ' + t('paused') : '');
+    $('proc-text').dataset.state = d.procedureState;
     $('proc-bar').hidden = false; $('proc-bar').max = Math.max(1, d.pointsPlanned); $('proc-bar').value = d.pointsDone;
   } else {
     $('proc-text').textContent = (goTarget ? t('goingTo', goTarget.x.toFixed(1), goTarget.y.toFixed(1)) : t('order')) + (paused ? ' — ' + t('paused') : '');
