@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Robot.Protocol.Extensions;
+using Robot.Remote.Web;
 using Robot.Simulator.Demo;
 using Xunit.Abstractions;
 
@@ -75,14 +77,21 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         // The verdict: the alarm banner names the container and the verdict; the phone vibrates and sounds.
         var alarm = page.Locator("#alarm");
         await WithinSurveyAsync("the EXCEEDS alarm banner appears", () => Expect(alarm).ToBeVisibleAsync(new() { Timeout = Remaining(real) }));
-        await Expect(alarm).ToHaveTextAsync($"ALARM: EXCEEDS — {hot.Number}");
+        await Expect(alarm.Locator("#alarm-text")).ToHaveTextAsync($"ALARM: EXCEEDS — {hot.Number}");
         output.WriteLine($"survey to alarm: {real.Elapsed.TotalSeconds:0} s real, {(fast.Robot.Time.GetUtcNow() - virtualStart).TotalMinutes:0.0} min of robot time");
         Assert.True(await page.EvaluateAsync<int>("window.vibrations.length") >= 1, "the page did not ask the phone to vibrate");
         Assert.True(await page.EvaluateAsync<int>("window.tones") >= 1, "the page did not start the alarm tone");
         await Phones.ShotAsync(page, "exceeds-alarm");
-        // The page offers silencing the banner by tapping it.
-        await alarm.TapAsync();
+        // At 360 x 740 the banner lies above the lease line, not over it.
+        await Phones.AssertLeaseLineUncoveredAsync(page);
+        // The robot's buzzer sounds until an officer silences it from the banner (no lease needed; audited).
+        await WaitForAsync(() => fast.Robot.World.Alarm.BuzzerOn, "the robot sounds its buzzer");
+        await alarm.Locator("#alarm-silence").TapAsync();
         await Expect(alarm).ToBeHiddenAsync();
+        await Expect(page.Locator("#toast")).ToHaveTextAsync($"Alarm of {InspectionFixture.Serial} silenced");
+        await WaitForAsync(() => !fast.Robot.World.Alarm.BuzzerOn, "the robot's buzzer is silent");
+        Assert.Contains(fast.Demo.Web!.Services.GetRequiredService<AuditLog>().Newest(100),
+            e => (e.User, e.Robot, e.Command, e.Result) == ("officer", InspectionFixture.Serial, CommandNames.SilenceAlarm, "accepted"));
 
         // The report is listed, and opens with its dose map, hot spot, readings, background, verdict and reason.
         await page.Locator("button[data-tab='reports']").TapAsync();
@@ -146,7 +155,7 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await Expect(report).ToBeVisibleAsync();
         await Expect(report.Locator("svg[role=img]")).ToHaveCountAsync(faces.Count);
         await Expect(report.Locator("table")).ToBeVisibleAsync();
-        foreach (var control in new[] { "header", "nav.tabs", "#estop", ".stats", ".dose", "#procedure", "#report-list", "#toast", "#alarm" })
+        foreach (var control in new[] { ".top", "nav.tabs", "#estop", ".stats", ".dose", "#procedure", "#report-list", "#toast", "#alarm" })
         {
             await Expect(page.Locator(control)).ToBeHiddenAsync();
         }
@@ -171,6 +180,17 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Null });
         await Expect(page.Locator("#estop")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Wait (a real-time guard, not a measurement) until the robot's side says so.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(DemoFixture.Patience);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested) Assert.Fail("timed out waiting until " + what);
+            await Task.Delay(50, CancellationToken.None);
+        }
     }
 
     private static async Task WaitForPointsAsync(IPage page, int atLeast) =>

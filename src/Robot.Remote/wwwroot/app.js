@@ -14,7 +14,7 @@ const T = {
     checkFormat: 'format: 4 letters (owner + U/J/Z) and 7 digits', sent: 'Sent', refused: 'Refused', exceeds: 'ALARM: EXCEEDS — {0}',
     points: '{0} · {1}: {2}/{3} points', noReports: 'No reports yet', print: 'Print (A4)', verdict: 'Verdict', hotSpots: 'Hot spots',
     readings: 'Readings', background: 'Background', face: 'Face', signedOut: 'Session expired: sign in again', linkDown: 'connection lost — robot stopped',
-    stopped: 'Emergency stop sent',
+    stopped: 'Emergency stop sent', silenceAlarm: 'Silence alarm', dismiss: 'Dismiss', alarmSilenced: 'Alarm of {0} silenced',
     map: 'Map', audit: 'Audit', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', no: 'No',
     mapHint: 'Tap a container to fill the inspection form; tap open ground to send the robot there.',
     inspectHint: 'Tip: tap a container on the Map tab to fill this form.',
@@ -50,7 +50,7 @@ const T = {
     checkFormat: '格式：4 个字母（箱主代码 + U/J/Z）和 7 位数字', sent: '已发送', refused: '被拒绝', exceeds: '警报：超标 — {0}',
     points: '{0} · {1}：{2}/{3} 个测点', noReports: '暂无报告', print: '打印 (A4)', verdict: '结论', hotSpots: '热点',
     readings: '读数', background: '本底', face: '面', signedOut: '会话已过期：请重新登录', linkDown: '连接中断 — 机器人已停止',
-    stopped: '已发送急停',
+    stopped: '已发送急停', silenceAlarm: '消除警报声', dismiss: '关闭', alarmSilenced: '已消除 {0} 的警报声',
     map: '地图', audit: '审计', pause: '暂停', resume: '继续', cancel: '取消', no: '否',
     mapHint: '点击集装箱可填写检测表单；点击空地可让机器人前往该点。',
     inspectHint: '提示：在“地图”页点击集装箱即可填写此表单。',
@@ -76,7 +76,7 @@ const T = {
 };
 const $ = id => document.getElementById(id);
 let lang = localStorage.getItem('lang') || ((navigator.languages || [navigator.language || 'en'])[0].toLowerCase().startsWith('zh') ? 'zh' : 'en');
-let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null;
+let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null, alarmArgs = null;
 let lease = null, yard = null, pose = null, liveState = null, survey = { key: null, done: 0, points: [] }, goTarget = null, hbTimer = null;
 
 // A procedure state or an activity as the robot names it, in the page's language (English when the
@@ -92,6 +92,7 @@ function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   document.querySelectorAll('[data-i18n]').forEach(e => { e.textContent = t(e.dataset.i18n); });
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  if (alarmArgs) $('alarm-text').textContent = t('exceeds', ...alarmArgs);
   if (last) render(last);
   renderLease();
 }
@@ -239,11 +240,18 @@ function drawChart() {
   g.stroke(); g.fillStyle = '#e8eef3'; g.font = '10px sans-serif'; g.fillText(max.toFixed(2), 2, 10);
 }
 function raiseAlarm(d) {
-  alarmFor = d.reportId; const a = $('alarm'); a.textContent = t('exceeds', d.containerNumber || d.reportId); a.hidden = false;
-  a.onclick = () => { a.hidden = true; };
+  alarmFor = d.reportId; alarmArgs = [d.containerNumber || d.reportId];
+  $('alarm-text').textContent = t('exceeds', ...alarmArgs); $('alarm').hidden = false;
+  $('alarm-silence').hidden = !canCommand();
+  // The officer's overview at once: the banner, then the lease line, the STOP state and the gauge right under it.
+  window.scrollTo(0, 0);
   if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
   try { const ctx = new (window.AudioContext || window.webkitAudioContext)(), o = ctx.createOscillator(); o.frequency.value = 880; o.connect(ctx.destination); o.start(); o.stop(ctx.currentTime + 1.2); } catch { /* no audio */ }
 }
+
+// Silence: the robot's buzzer stops (audited, no lease needed), then the banner goes. Dismiss only hides the banner.
+$('alarm-silence').onclick = async () => { if (await command('/silence-alarm', {})) { $('alarm').hidden = true; toast(t('alarmSilenced', serial)); } };
+$('alarm-dismiss').onclick = () => { $('alarm').hidden = true; };
 
 // ---- commands ----------------------------------------------------------------------------------
 async function command(path, body, needs) {
