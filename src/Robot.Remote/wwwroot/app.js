@@ -95,6 +95,7 @@ function applyLang() {
   if (alarmArgs) $('alarm-text').textContent = t('exceeds', ...alarmArgs);
   if (last) render(last);
   renderLease();
+  if (typeof renderShownReport === 'function') renderShownReport();
 }
 $('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('lang', lang); applyLang(); };
 
@@ -458,7 +459,7 @@ $('audit-refresh').onclick = loadAudit;
 
 // ---- reports ---------------------------------------------------------------------------------
 async function loadReports() {
-  const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = '';
+  const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = ''; shownReport = null;
   try {
     const reports = await api('GET', '/api/robots/' + encodeURIComponent(serial) + '/reports');
     if (!reports.length) list.innerHTML = '<li>' + t('noReports') + '</li>';
@@ -469,27 +470,7 @@ async function loadReports() {
     }
   } catch (err) { toast(err.message, true); }
 }
-async function showReport(id) {
-  try {
-    const r = await api('GET', '/api/robots/' + encodeURIComponent(serial) + '/reports/' + encodeURIComponent(id));
-    const points = r.points || [], faces = [...new Set(points.map(p => p.face))], hot = r.hotSpots || [];
-    const max = Math.max(0.01, ...points.map(p => p.doseRateUSvPerH || 0));
-    const color = v => `hsl(${Math.round(120 - 120 * Math.min(1, v / max))},80%,50%)`;
-    let svg = '';
-    faces.forEach(f => {
-      const ps = points.filter(p => p.face === f), L = Math.max(1, ...ps.map(p => p.alongM)) , H = Math.max(1, ...ps.map(p => p.heightM));
-      svg += `<h3>${t('face')} ${esc(f)}</h3><svg viewBox="0 0 220 90" role="img" aria-label="${esc(f)}"><rect x="5" y="5" width="210" height="80" fill="none" stroke="#888"/>` +
-        ps.map(p => `<circle cx="${(10 + p.alongM / L * 200).toFixed(1)}" cy="${(80 - p.heightM / H * 70).toFixed(1)}" r="6" fill="${color(p.doseRateUSvPerH)}"><title>${esc(p.pointId)} ${p.doseRateUSvPerH.toFixed(3)} µSv/h</title></circle>`).join('') + '</svg>';
-    });
-    const file = '/api/robots/' + encodeURIComponent(serial) + '/reports/' + encodeURIComponent(id);
-    const downloads = canCommand() ? `<div class="downloads"><a id="export-csv" href="${file}.csv" download>CSV</a><a id="export-json" href="${file}.json" download>JSON</a></div>` : '';
-    $('report').innerHTML = `<h2>${esc(r.containerNumber || r.container?.number || '')} — <span class="verdict-${esc(r.verdict)}">${t('verdict')}: ${esc(r.verdict)}</span></h2>
-      <p>${esc(r.verdictReason || '')}</p><p>${t('background')}: ${r.background ? r.background.doseRateUSvPerH.toFixed(3) + ' µSv/h' : '—'}</p>
-      <button type="button" onclick="window.print()">${t('print')}</button>${downloads}${svg}
-      <h3>${t('hotSpots')}</h3><ul>${hot.map(h => `<li>${esc(h.face)} @ ${h.alongM.toFixed(1)} m / ${h.heightM.toFixed(1)} m: ${h.doseRateUSvPerH.toFixed(3)} µSv/h</li>`).join('') || '<li>—</li>'}</ul>
-      <h3>${t('readings')}</h3><table><tr><th>id</th><th>${t('face')}</th><th>µSv/h</th><th>net</th><th></th></tr>${points.map(p => `<tr><td>${esc(p.pointId)}</td><td>${esc(p.face)}</td><td>${p.doseRateUSvPerH.toFixed(3)}</td><td>${p.netUSvPerH.toFixed(3)}</td><td>${esc(p.decision)}</td></tr>`).join('')}</table>`;
-  } catch (err) { toast(err.message, true); }
-}
+// showReport and the report page: report.js.
 
 // ---- start: resume a live session if the cookie is still valid ----------------------------------
 applyLang();
