@@ -125,7 +125,7 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await Expect(Fact(report, "Report")).ToContainTextAsync(r.GetProperty("reportId").GetString()!);
         await Expect(Fact(report, "Container")).ToContainTextAsync($"{hot.Number} · 40ft (12.192 × 2.438 × 2.591 m)");
         await Expect(Fact(report, "Robot")).ToHaveTextAsync(InspectionFixture.Serial);
-        await Expect(Fact(report, "Operator")).ToHaveTextAsync(r.GetProperty("operatorId").GetString()!);
+        await Expect(Fact(report, "Operator")).ToHaveTextAsync("web:officer"); // the officer who started it, not the remote's "cli"
         var profile = r.GetProperty("profile");
         Assert.Equal("demo-quick", profile.GetProperty("name").GetString());
         await Expect(Fact(report, "Profile")).ToContainTextAsync($"demo-quick v{profile.GetProperty("version").GetString()}");

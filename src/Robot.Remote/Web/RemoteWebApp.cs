@@ -220,6 +220,8 @@ public static class RemoteWebApp
             X = body.X!.Value,
             Y = body.Y!.Value,
             Theta = body.Theta ?? 0,
+            // The report names the officer who started it, as every other web command does.
+            OperatorId = "web:" + UserName(context.User),
         };
         return await SendAsync(context, serial, "inspect", detail, async (client, ct) =>
         {
