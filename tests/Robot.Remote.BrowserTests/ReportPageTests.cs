@@ -219,6 +219,11 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
         Assert.True(double.Parse(verdict[2].Replace("px", "", StringComparison.Ordinal), Inv) >= 5, $"EXCEEDS should have a bold border, it has {verdict[2]}");
         Assert.Equal(("solid", "rgb(0, 0, 0)"), (verdict[3], verdict[4]));
         await Expect(page.Locator("#report .rpt-head .utc").First).ToBeVisibleAsync();
+        // The header block fits the first page: A4 less the margins is 186 x 267 mm, 703 x 1009 CSS px.
+        await page.SetViewportSizeAsync(703, 1009);
+        var head = await page.Locator("#report .rpt-head").BoundingBoxAsync();
+        Assert.True(head is not null && head.Height < 1009 * 0.8, $"the header block is {head?.Height:0} px high on a 1009 px page");
+        Assert.Equal("avoid", await page.Locator("#report .rpt-head").EvaluateAsync<string>("e => getComputedStyle(e).breakInside"));
         // No face heading left alone at the foot of a page.
         Assert.Equal("avoid", await page.Locator("#report .face").First.EvaluateAsync<string>("e => getComputedStyle(e).breakInside"));
         Assert.Equal("avoid", await page.Locator("#report .face figcaption").First.EvaluateAsync<string>("e => getComputedStyle(e).breakAfter"));
