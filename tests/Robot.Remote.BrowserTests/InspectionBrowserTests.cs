@@ -189,8 +189,8 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await Phones.ShotAsync(page, "report-facts");
         await ScrollUnderHeaderAsync(page, $"document.querySelector(\"#report .face[data-face='{spotFace}']\")");
         await Phones.ShotAsync(page, "report-dose-map");
-        await ScrollUnderHeaderAsync(page, "document.querySelector('#report .face.detail')");
-        await Phones.ShotAsync(page, "report-hot-spot-detail");
+        await ScrollUnderHeaderAsync(page, "document.querySelector('#report .hotspots')");
+        await Phones.ShotAsync(page, "report-hot-spots-legend");
 
         // The printable page: print media hides the phone's controls and shows the report on white.
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
