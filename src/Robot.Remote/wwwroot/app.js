@@ -459,7 +459,7 @@ $('audit-refresh').onclick = loadAudit;
 
 // ---- reports ---------------------------------------------------------------------------------
 async function loadReports() {
-  const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = ''; shownReport = null;
+  const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = ''; shownReport = null; $('print-footer')?.remove();
   try {
     const reports = await api('GET', '/api/robots/' + encodeURIComponent(serial) + '/reports');
     if (!reports.length) list.innerHTML = '<li>' + t('noReports') + '</li>';
