@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Robot.Protocol.Extensions;
+using Robot.Remote.Web;
 using Robot.Simulator.Demo;
 using Xunit.Abstractions;
 
@@ -66,20 +68,30 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         var later = await ProgressAsync(page);
         Assert.True(later.Done > first.Done, $"points did not grow: {first.Done} then {later.Done}");
         Assert.NotEqual(first.Text, later.Text);
-        Assert.Matches(new Regex($@"^{hot.Number} \w+: \d+/{later.Planned} points$"), later.Text);
+        Assert.Matches(new Regex($@"^{hot.Number} · [^:]+: \d+/{later.Planned} points$"), later.Text);
+        // The step by its name, not the host's identifier (HoldingWallDistance).
+        Assert.Contains($" · {later.StateName}: ", later.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new Regex("[a-z][A-Z]"), later.StateName);
         await Phones.ShotAsync(page, "inspection-progress");
 
         // The verdict: the alarm banner names the container and the verdict; the phone vibrates and sounds.
         var alarm = page.Locator("#alarm");
         await WithinSurveyAsync("the EXCEEDS alarm banner appears", () => Expect(alarm).ToBeVisibleAsync(new() { Timeout = Remaining(real) }));
-        await Expect(alarm).ToHaveTextAsync($"ALARM: EXCEEDS — {hot.Number}");
+        await Expect(alarm.Locator("#alarm-text")).ToHaveTextAsync($"ALARM: EXCEEDS — {hot.Number}");
         output.WriteLine($"survey to alarm: {real.Elapsed.TotalSeconds:0} s real, {(fast.Robot.Time.GetUtcNow() - virtualStart).TotalMinutes:0.0} min of robot time");
         Assert.True(await page.EvaluateAsync<int>("window.vibrations.length") >= 1, "the page did not ask the phone to vibrate");
         Assert.True(await page.EvaluateAsync<int>("window.tones") >= 1, "the page did not start the alarm tone");
         await Phones.ShotAsync(page, "exceeds-alarm");
-        // The page offers silencing the banner by tapping it.
-        await alarm.TapAsync();
+        // At 360 x 740 the banner lies above the lease line, not over it.
+        await Phones.AssertLeaseLineUncoveredAsync(page);
+        // The robot's buzzer sounds until an officer silences it from the banner (no lease needed; audited).
+        await WaitForAsync(() => fast.Robot.World.Alarm.BuzzerOn, "the robot sounds its buzzer");
+        await alarm.Locator("#alarm-silence").TapAsync();
         await Expect(alarm).ToBeHiddenAsync();
+        await Expect(page.Locator("#toast")).ToHaveTextAsync($"Alarm of {InspectionFixture.Serial} silenced");
+        await WaitForAsync(() => !fast.Robot.World.Alarm.BuzzerOn, "the robot's buzzer is silent");
+        Assert.Contains(fast.Demo.Web!.Services.GetRequiredService<AuditLog>().Newest(100),
+            e => (e.User, e.Robot, e.Command, e.Result) == ("officer", InspectionFixture.Serial, CommandNames.SilenceAlarm, "accepted"));
 
         // The report is listed, and opens with its dose map, hot spot, readings, background, verdict and reason.
         await page.Locator("button[data-tab='reports']").TapAsync();
@@ -96,7 +108,6 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await Phones.ShotAsync(page, "report-list");
         await listed.TapAsync();
         var report = page.Locator("#report");
-        await Expect(report.Locator("h2")).ToHaveTextAsync($"{hot.Number} — Verdict: EXCEEDS");
         // What the robot filed, fetched the way the page fetches it.
         using var filed = JsonDocument.Parse(await page.EvaluateAsync<string>($$"""
             async () => {
@@ -107,48 +118,97 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
             """));
         var r = filed.RootElement;
         Assert.Equal(Verdicts.Exceeds, r.GetProperty("verdict").GetString());
-        await Expect(report).ToContainTextAsync(r.GetProperty("verdictReason").GetString()!);
-        await Expect(report).ToContainTextAsync($"Background: {r.GetProperty("background").GetProperty("doseRateUSvPerH").GetDouble().ToString("0.000", Inv)} µSv/h");
+        // The header block: title, verdict and reason in large type, and what a customs file needs.
+        await Expect(report.Locator(".rpt-title")).ToHaveTextAsync("Radiation inspection report / 辐射检测报告");
+        await Expect(report.Locator(".verdict-word")).ToHaveTextAsync("EXCEEDS");
+        await Expect(report.Locator(".verdict-reason")).ToHaveTextAsync(r.GetProperty("verdictReason").GetString()!);
+        await Expect(Fact(report, "Report")).ToContainTextAsync(r.GetProperty("reportId").GetString()!);
+        await Expect(Fact(report, "Container")).ToContainTextAsync($"{hot.Number} · 40ft (12.192 × 2.438 × 2.591 m)");
+        await Expect(Fact(report, "Robot")).ToHaveTextAsync(InspectionFixture.Serial);
+        await Expect(Fact(report, "Operator")).ToHaveTextAsync("web:officer"); // the officer who started it, not the remote's "cli"
+        var profile = r.GetProperty("profile");
+        Assert.Equal("demo-quick", profile.GetProperty("name").GetString());
+        await Expect(Fact(report, "Profile")).ToContainTextAsync($"demo-quick v{profile.GetProperty("version").GetString()}");
+        await Expect(Fact(report, "Profile").Locator(".warn")).ToHaveTextAsync("⚠ not the standard profile snt0570-2007");
+        var instrument = r.GetProperty("instrument");
+        await Expect(Fact(report, "Instrument")).ToContainTextAsync($"{instrument.GetProperty("model").GetString()} · serial {instrument.GetProperty("serialNumber").GetString()}");
+        await Expect(Fact(report, "Calibration")).ToContainTextAsync($"k1 {Math.Round(instrument.GetProperty("k1").GetDouble(), 3).ToString(Inv)} · ");
+        await Expect(Fact(report, "Calibration")).ToContainTextAsync($"certificate {instrument.GetProperty("calibrationCertificate").GetString()} · valid until {instrument.GetProperty("calibrationValidUntil").GetDateTimeOffset():yyyy-MM-dd} ✓ valid at the inspection");
+        var background = r.GetProperty("background");
+        await Expect(Fact(report, "Background")).ToContainTextAsync($"{background.GetProperty("doseRateUSvPerH").GetDouble().ToString("0.000", Inv)} ± ");
+        await Expect(Fact(report, "Background")).ToContainTextAsync($"{background.GetProperty("attempts").GetInt32()} attempt(s)");
+        var threshold = r.GetProperty("thresholdUSvPerH").GetDouble();
+        await Expect(Fact(report, "Threshold")).ToContainTextAsync($"{threshold.ToString("0.000", Inv)} µSv/h");
+        await Expect(Fact(report, "Report hash")).ToHaveTextAsync($"{r.GetProperty("reportHash").GetString()} ✓ hash verified");
+
+        // The dose map: the legend states the report's own thresholds; one drawing per face, every point on it.
+        var limit = profile.GetProperty("limitUSvPerH").GetDouble();
+        var raisedFrom = background.GetProperty("doseRateUSvPerH").GetDouble() + limit / 2;
+        await Expect(report.Locator(".legend .lg-over")).ToHaveTextAsync($"over the threshold: above {threshold.ToString("0.000", Inv)} µSv/h");
+        await Expect(report.Locator(".legend .lg-raised")).ToContainTextAsync($"above {raisedFrom.ToString("0.000", Inv)} µSv/h");
         var points = r.GetProperty("points").EnumerateArray().ToList();
         var faces = points.Select(p => p.GetProperty("face").GetString()!).Distinct().ToList();
         Assert.Equal(4, faces.Count);
-        // The dose map: one drawing per face, every point on it, the hottest marked in the hottest colour.
+        var maps = report.Locator(".dosemap .faces");
         foreach (var face in faces)
         {
-            var map = report.Locator($"svg[role=img][aria-label='{face}']");
+            var map = maps.Locator($"svg.face-map[data-face='{face}']");
             await Expect(map).ToBeVisibleAsync();
-            await Expect(map.Locator("circle")).ToHaveCountAsync(points.Count(p => p.GetProperty("face").GetString() == face));
+            await Expect(map.Locator(".pt")).ToHaveCountAsync(points.Count(p => p.GetProperty("face").GetString() == face));
         }
+        // Every point over the report's threshold is red, and only those; the robot's "exceeds" decisions are squares.
+        static double Dose(JsonElement p) => p.GetProperty("doseRateUSvPerH").GetDouble();
+        static string Decision(JsonElement p) => p.GetProperty("decision").GetString()!;
+        var over = points.Count(p => Decision(p) != PointDecisions.Invalid && Dose(p) > threshold);
+        var exceeds = points.Count(p => Decision(p) == PointDecisions.Exceeds);
+        output.WriteLine($"{points.Count} points: {over} over the threshold {threshold:0.###}, {exceeds} decided exceeds");
+        Assert.True(exceeds > 0 && over > 0);
+        await Expect(maps.Locator(".pt[data-band='over'][fill='#e03131']")).ToHaveCountAsync(over);
+        await Expect(maps.Locator(".pt[data-band='over']")).ToHaveCountAsync(over);
+        await Expect(maps.Locator("rect.pt.dec-exceeds")).ToHaveCountAsync(exceeds);
+        await Expect(maps.Locator(".pt.dec-exceeds[data-band='over']")).ToHaveCountAsync(points.Count(p => Decision(p) == PointDecisions.Exceeds && Dose(p) > threshold));
+        // The hot spot: its own symbol (a crosshair) on its face, with its dose; named as in the list.
         var spot = Assert.Single(r.GetProperty("hotSpots").EnumerateArray());
         var spotFace = spot.GetProperty("face").GetString()!;
         var spotDose = spot.GetProperty("doseRateUSvPerH").GetDouble().ToString("0.000", Inv);
-        var hottest = report.Locator($"svg[aria-label='{spotFace}'] circle[fill='hsl(0,80%,50%)']");
-        await Expect(hottest.First).ToBeVisibleAsync();
-        await Expect(hottest.Locator("title", new() { HasText = spotDose + " µSv/h" }).First).ToBeAttachedAsync();
-        await Expect(report.Locator("li", new() { HasText = $"{spotFace} @ " })).ToContainTextAsync($"{spotDose} µSv/h");
-        // The readings table: a row per point, the hot spot's point among them with its decision.
-        await Expect(report.Locator("table tr")).ToHaveCountAsync(points.Count + 1);
-        await Expect(report.Locator("table tr", new() { HasText = "exceeds" }).First).ToBeVisibleAsync();
+        var symbol = maps.Locator($"svg.face-map[data-face='{spotFace}'] .hotspot[data-hot='H1']");
+        await Expect(symbol).ToBeVisibleAsync();
+        await Expect(symbol.Locator("title")).ToContainTextAsync($"{spotDose} µSv/h");
+        await Expect(report.Locator(".face.detail[data-hot='H1'] .hotspot")).ToBeVisibleAsync();
+        await Expect(report.Locator(".hotspots li[data-hot='H1']")).ToContainTextAsync($"{spotDose} µSv/h");
+        // The readings table: a row per point, the exceeding ones marked.
+        await Expect(report.Locator("table.readings tbody tr")).ToHaveCountAsync(points.Count);
+        await Expect(report.Locator("table.readings tbody tr.d-exceeds")).ToHaveCountAsync(exceeds);
         await Phones.ShotAsync(page, "report-dose-map-full", fullPage: true);
         // The officer's views, once the verdict's toast has gone: the report's top, then the hot face
         // (scrolled to just under the sticky header).
         await Expect(page.Locator("#toast")).ToBeHiddenAsync();
-        await ScrollUnderHeaderAsync(page, "document.querySelector('#report h2')");
+        await ScrollUnderHeaderAsync(page, "document.querySelector('#report .rpt')");
         await Phones.ShotAsync(page, "report-verdict");
-        await ScrollUnderHeaderAsync(page, $"document.querySelector(\"#report svg[aria-label='{spotFace}']\").previousElementSibling");
+        await ScrollUnderHeaderAsync(page, "document.querySelector('#report .facts dt:nth-of-type(7)')");
+        await Phones.ShotAsync(page, "report-facts");
+        await ScrollUnderHeaderAsync(page, $"document.querySelector(\"#report .face[data-face='{spotFace}']\")");
         await Phones.ShotAsync(page, "report-dose-map");
+        await ScrollUnderHeaderAsync(page, "document.querySelector('#report .hotspots')");
+        await Phones.ShotAsync(page, "report-hot-spots-legend");
 
         // The printable page: print media hides the phone's controls and shows the report on white.
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         await Expect(report).ToBeVisibleAsync();
-        await Expect(report.Locator("svg[role=img]")).ToHaveCountAsync(faces.Count);
-        await Expect(report.Locator("table")).ToBeVisibleAsync();
-        foreach (var control in new[] { "header", "nav.tabs", "#estop", ".stats", ".dose", "#procedure", "#report-list", "#toast", "#alarm" })
+        await Expect(report.Locator("svg.face-map")).ToHaveCountAsync(faces.Count);
+        await Expect(report.Locator("table.readings")).ToBeVisibleAsync();
+        foreach (var control in new[] { ".top", "nav.tabs", "#estop", ".stats", ".dose", "#procedure", "#report-list", "#toast", "#alarm", "#lease", "#print-report", "#export-csv", "#export-json" })
         {
             await Expect(page.Locator(control)).ToBeHiddenAsync();
         }
         Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
+        // The verdict prints black on white, EXCEEDS in a bold black border (not light pink), on the first page with the header block.
+        var verdict = await report.Locator(".verdict").EvaluateAsync<string[]>(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, getComputedStyle(e.querySelector('.verdict-word')).color, getComputedStyle(e.querySelector('.verdict-reason')).color, s.borderTopWidth, s.borderTopColor]; }");
+        Assert.Equal(["rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 0)"], verdict[..3]);
+        Assert.True(double.Parse(verdict[3].Replace("px", "", StringComparison.Ordinal), Inv) >= 5 && verdict[4] == "rgb(0, 0, 0)", $"EXCEEDS border: {verdict[3]} {verdict[4]}");
         await page.SetViewportSizeAsync(794, 1123); // an A4 page at 96 dpi
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await Phones.ShotAsync(page, "report-print-view");
 
         // And a PDF of it, as the phone's "print to PDF" would file it (page.pdf renders print media).
@@ -170,6 +230,17 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
+    /// <summary>Wait (a real-time guard, not a measurement) until the robot's side says so.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(DemoFixture.Patience);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested) Assert.Fail("timed out waiting until " + what);
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
     private static async Task WaitForPointsAsync(IPage page, int atLeast) =>
         await page.WaitForFunctionAsync($"() => !document.getElementById('procedure').hidden && document.getElementById('proc-bar').value >= {atLeast}",
             null, new PageWaitForFunctionOptions { Timeout = (float)SurveyBudget.TotalMilliseconds, PollingInterval = 200 });
@@ -178,11 +249,14 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
     private static Task ScrollUnderHeaderAsync(IPage page, string element) =>
         page.EvaluateAsync($"window.scrollTo(0, ({element}).getBoundingClientRect().top + window.scrollY - 64)");
 
-    private static async Task<(int Done, int Planned, string Text)> ProgressAsync(IPage page)
+    private static async Task<(int Done, int Planned, string Text, string StateName)> ProgressAsync(IPage page)
     {
-        var done = await page.EvaluateAsync<int>("document.getElementById('proc-bar').value");
-        var planned = await page.EvaluateAsync<int>("document.getElementById('proc-bar').max");
-        return (done, planned, (await page.Locator("#proc-text").TextContentAsync()) ?? "");
+        // One look at the line: it changes with every telemetry message.
+        var seen = await page.EvaluateAsync<string[]>("""
+            () => { const bar = document.getElementById('proc-bar'), text = document.getElementById('proc-text');
+                    return [String(bar.value), String(bar.max), text.textContent, T.en.states[text.dataset.state] || '(no name for ' + text.dataset.state + ')']; }
+            """);
+        return (int.Parse(seen[0], Inv), int.Parse(seen[1], Inv), seen[2], seen[3]);
     }
 
     /// <summary>Run a wait of the survey; on timeout fail with where the robot got to.</summary>
@@ -204,6 +278,9 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
     private static float Remaining(Stopwatch real) => (float)Math.Max(1000, (SurveyBudget - real.Elapsed).TotalMilliseconds);
 
     private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
+    /// <summary>The value of a fact in the report's header block, by its label.</summary>
+    private static ILocator Fact(ILocator report, string label) => report.Locator($"dl.facts dt:text-is('{label}') + dd");
 
     private static string Invariant(double v) => v.ToString(Inv);
 

@@ -149,4 +149,17 @@ internal static class Phones
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DemoFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
 
     public static float Patience => (float)DemoFixture.Patience.TotalMilliseconds;
+
+    /// <summary>The alarm banner (with its buttons) lies above the lease line, whose button can be tapped, and that line is above the STOP bar.</summary>
+    public static async Task AssertLeaseLineUncoveredAsync(IPage page)
+    {
+        var seen = await page.EvaluateAsync<double[]>("""
+            () => { const a = document.getElementById('alarm').getBoundingClientRect(), l = document.getElementById('lease').getBoundingClientRect(),
+                          b = document.getElementById('lease-btn'), bb = b.getBoundingClientRect(), hit = b.hidden ? null : document.elementFromPoint(bb.left + bb.width / 2, bb.top + bb.height / 2);
+                    return [a.bottom, l.top, l.bottom, b.hidden ? 1 : (hit === b ? 1 : 0), document.getElementById('estop').getBoundingClientRect().top]; }
+            """);
+        Assert.True(seen[0] <= seen[1] + 0.5, $"the alarm banner (bottom {seen[0]:0}) covers the lease line (top {seen[1]:0})");
+        Assert.True(seen[2] <= seen[4], $"the lease line (bottom {seen[2]:0}) is under the STOP bar (top {seen[4]:0})");
+        Assert.True(seen[3] == 1, "the lease button cannot be tapped");
+    }
 }

@@ -10,8 +10,9 @@ namespace Robot.Remote.BrowserTests;
 
 /// <summary>
 /// A session that really expires: the web remote runs on a virtual clock, the officer signs in,
-/// the clock moves past the session lifetime, and the next command from the page is refused by the
-/// server (401) before it reaches the robot; the page sends the officer back to sign in.
+/// the clock moves past the session lifetime; the server closes the page's live socket (4401), the
+/// page sends the officer back to sign in (letting go of the joystick), and a command from it is
+/// refused by the server (401) before it reaches the robot.
 /// </summary>
 public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<SessionFixture>
 {
@@ -24,10 +25,12 @@ public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_command_after_the_session_lifetime_is_refused_nothing_reaches_the_robot_and_the_page_asks_to_sign_in_again()
+    public async Task When_the_session_ends_the_watching_page_is_told_at_once_and_a_command_from_it_is_refused_before_the_robot()
     {
         var lifetime = session.Demo.Web!.Services.GetRequiredService<RemoteWebOptions>().SessionLifetime;
+        var odometer = session.Robot.World.Odometer;
         var page = await session.PhoneAsync();
+        await page.Context.AddInitScriptAsync(SocketCloses);
         await Phones.SignInAsync(page, session.Demo.Accounts, "officer");
         await Phones.OpenRobotAsync(page, SessionFixture.Serial);
         var hot = DemoYard.Layout.Single(c => c.Number == DemoYard.Hot40);
@@ -42,27 +45,34 @@ public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<S
         session.WebClock.Time.Advance(lifetime / 3);
         await page.Locator("#back").TapAsync();
         await Phones.OpenRobotAsync(page, SessionFixture.Serial);
-
-        // Past the lifetime since sign-in: the officer starts the inspection from the page.
-        session.WebClock.Time.Advance(lifetime - lifetime / 3 + TimeSpan.FromMinutes(1));
         await page.Locator("button[data-tab='inspect']").TapAsync();
         await Expect(page.Locator("#container")).ToHaveValueAsync(hot.Number);
-        var answer = page.WaitForResponseAsync(r => r.Url.EndsWith("/inspect", StringComparison.Ordinal));
-        await page.Locator("#start-inspection").TapAsync();
-        Assert.Equal(401, (await answer).Status);
+
+        // Past the lifetime since sign-in, with the officer only watching: the server closes the live
+        // socket (4401) and the page, told so, asks to sign in again without waiting for a command.
+        session.WebClock.Time.Advance(lifetime - lifetime / 3 + TimeSpan.FromMinutes(1));
         await Expect(page.Locator("#signin")).ToBeVisibleAsync();
         await Expect(page.Locator("#signin-error")).ToHaveTextAsync("Session expired: sign in again");
         await Expect(page.Locator("#estop")).ToBeHiddenAsync();
+        Assert.Contains(4401, await page.EvaluateAsync<int[]>("window.socketCloses"));
         await Phones.ShotAsync(page, "session-expired");
 
-        // Nothing was executed: the audit (read by a maintainer signed in now) has no inspection, and the robot stands idle where it started.
+        // A command from that browser (its cookie and CSRF token) is refused: 401, before the robot.
+        var status = await page.EvaluateAsync<int>($$"""
+            async () => (await fetch('/api/robots/{{SessionFixture.Serial}}/inspect', { method: 'POST', credentials: 'same-origin',
+              headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': csrf },
+              body: JSON.stringify({ containerNumber: '{{hot.Number}}', containerType: '{{hot.Type}}', x: 14, y: -6, theta: 0 }) })).status
+            """);
+        Assert.Equal(401, status);
+
+        // Nothing was executed: the audit (read by a maintainer signed in now) has no inspection, and the robot stands idle where it was.
         var maintainer = await session.PhoneAsync();
         await Phones.SignInAsync(maintainer, session.Demo.Accounts, "maintainer");
         using var audit = JsonDocument.Parse(await maintainer.EvaluateAsync<string>("async () => JSON.stringify(await (await fetch('/api/audit')).json())"));
         Assert.DoesNotContain(audit.RootElement.EnumerateArray(), e => e.GetProperty("command").GetString() == "inspect");
         Assert.False(session.Robot.Controller.HasActiveOrder, "the robot has an order");
         Assert.Equal("Idle", session.Robot.Controller.Procedure.State.ToString());
-        Assert.Equal(0, session.Robot.World.Odometer, 6);
+        Assert.Equal(odometer, session.Robot.World.Odometer, 6);
 
         // Signing in again works, on the same page.
         await page.Locator("#user").FillAsync("officer");
@@ -72,6 +82,41 @@ public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<S
         await maintainer.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task When_the_session_ends_while_the_officer_holds_the_joystick_the_page_lets_go_and_asks_to_sign_in()
+    {
+        var lifetime = session.Demo.Web!.Services.GetRequiredService<RemoteWebOptions>().SessionLifetime;
+        var page = await session.PhoneAsync();
+        await page.Context.AddInitScriptAsync(SocketCloses);
+        await Phones.SignInAsync(page, session.Demo.Accounts, "officer");
+        await Phones.OpenRobotAsync(page, SessionFixture.Serial);
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        var box = await page.Locator("#joystick").BoundingBoxAsync() ?? throw new InvalidOperationException("no joystick");
+        await cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
+        {
+            ["type"] = "touchStart",
+            ["touchPoints"] = new[] { new Dictionary<string, object> { ["x"] = box.X + box.Width / 2, ["y"] = box.Y + box.Height / 2 - 50, ["id"] = 1 } },
+        });
+        await Expect(page.Locator("#joystick.active")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("joyTimer !== null"), "the page is not streaming the joystick");
+
+        session.WebClock.Time.Advance(lifetime + TimeSpan.FromMinutes(1));
+        await Expect(page.Locator("#signin-error")).ToHaveTextAsync("Session expired: sign in again");
+        Assert.Contains(4401, await page.EvaluateAsync<int[]>("window.socketCloses"));
+        // The finger is still down, but the page has stopped streaming and let the knob go.
+        Assert.True(await page.EvaluateAsync<bool>("joy === null && joyTimer === null"), "the page still streams the joystick");
+        await Expect(page.Locator("#joystick.active")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    // The close codes of the page's live sockets, as the page sees them.
+    private const string SocketCloses = """
+        window.socketCloses = [];
+        const Real = window.WebSocket;
+        window.WebSocket = function (...args) { const s = new Real(...args); s.addEventListener('close', e => window.socketCloses.push(e.code)); return s; };
+        window.WebSocket.prototype = Real.prototype;
+        """;
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

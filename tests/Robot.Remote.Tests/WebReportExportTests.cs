@@ -81,6 +81,21 @@ public sealed class WebReportExportTests : WebRemoteTestBase
     }
 
     [Fact]
+    public async Task The_pages_report_read_says_whether_the_hash_checks_out()
+    {
+        using var observer = await SignInAsync("observer");
+        var good = await observer.Http.GetAsync(ReportPath);
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.Equal("ok", good.Headers.GetValues("X-Report-Hash-Check").Single());
+        Assert.Equal(ProtocolCodec.EncodeToString(Robot.Report), await good.Content.ReadAsStringAsync());
+
+        Robot.Report = Robot.Report with { Verdict = Verdicts.Pass };
+        var tampered = await observer.Http.GetAsync(ReportPath);
+        Assert.Equal(HttpStatusCode.OK, tampered.StatusCode); // still shown: it is evidence
+        Assert.Equal("mismatch", tampered.Headers.GetValues("X-Report-Hash-Check").Single());
+    }
+
+    [Fact]
     public async Task An_unknown_report_is_404_and_a_bad_id_is_400()
     {
         using var a = await SignInAsync("officerA");

@@ -65,7 +65,7 @@ public sealed partial class RobotClient
         var status = await StatusAsync(serialNumber, cancellationToken).ConfigureAwait(false);
         var manufacturer = await FindManufacturerAsync(serialNumber, cancellationToken).ConfigureAwait(false);
         var topic = TopicScheme.Vda(manufacturer, serialNumber, MessageKind.Order);
-        var order = InspectionOrders.Build(manufacturer, serialNumber, NextHeaderId(topic), _time.GetUtcNow(), status.Pose, request, _options.OperatorId);
+        var order = InspectionOrders.Build(manufacturer, serialNumber, NextHeaderId(topic), _time.GetUtcNow(), status.Pose, request, request.OperatorId ?? _options.OperatorId);
         var action = order.Nodes[0].Actions[0];
         var sent = new SentInspection(serialNumber, manufacturer, topic, order.OrderId, action.ActionId, Iso6346.Normalize(request.ContainerNumber));
 

@@ -16,6 +16,8 @@ public sealed record InspectionRequest
     public string? PointMode { get; init; }
     /// <summary>Measure a fresh background before the survey.</summary>
     public bool MeasureBackground { get; init; }
+    /// <summary>Who asks (the report names them); null: the client's own operator id.</summary>
+    public string? OperatorId { get; init; }
 }
 
 /// <summary>An inspection order that went out: where, under which ids.</summary>

@@ -16,11 +16,23 @@ namespace Robot.Remote.Web;
 /// robot's control lease: a free one is taken by the first joystick sample; while another account
 /// holds it the samples are ignored and answered with a 409 error; when the lease is lost mid-drive
 /// (taken over, lapsed) the robot is stopped. Every message from the page keeps its lease alive.
+/// The socket lives no longer than the cookie session it was opened with: the end of that session,
+/// taken at the upgrade, is checked on every message from the page and on every 100 ms tick of the
+/// app's clock; when it has passed, the robot gets one zero teleop sample (if this page was
+/// driving), nothing more is sent or obeyed, and the socket is closed with
+/// <see cref="SessionExpiredStatus"/> "session expired", which the page shows as "Session expired:
+/// sign in again".
 /// </summary>
 internal static class LiveSocket
 {
+    /// <summary>The close status of a socket whose session has ended (4000-4999: for applications; 401 as in HTTP).</summary>
+    public const WebSocketCloseStatus SessionExpiredStatus = (WebSocketCloseStatus)4401;
+    public const string SessionExpiredReason = "session expired";
+
     private const int TeleopTtlMs = 300;
     private static readonly TimeSpan TeleopPeriod = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long a page has to answer the closing handshake before the server drops the connection.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     public static async Task HandleAsync(string serial, HttpContext context)
     {
@@ -44,11 +56,17 @@ internal static class LiveSocket
         var user = RemoteWebApp.UserName(context.User);
         var role = RemoteWebApp.RoleOf(context.User);
         var mayDrive = role is Roles.Officer or Roles.Maintainer;
+        // RequireAuthorization let the upgrade through, so the session is valid now; it ends then.
+        var sessionEnds = await SessionExpiry.OfRequestAsync(context, time).ConfigureAwait(false) ?? time.GetUtcNow() + options.SessionLifetime;
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var sendGate = new SemaphoreSlim(1, 1);
         var joystick = new Joystick();
+        // Set (under sendGate) once the server has sent its close frame: nothing is sent after it.
+        var closed = false;
+        var expired = 0;
+        ITimer? closeGuard = null;
         try
         {
             var client = await gateway.ClientAsync(done.Token).ConfigureAwait(false);
@@ -88,6 +106,12 @@ internal static class LiveSocket
                         await SendAsync(new LiveMessage { T = "lease", Lease = view }).ConfigureAwait(false);
                     }
                     if (!await tick.WaitForNextTickAsync(done.Token).ConfigureAwait(false)) break;
+                    if (await ExpireIfOverAsync().ConfigureAwait(false))
+                    {
+                        // Stop the robot at once if this page was driving it; then nothing more from this page.
+                        if (streaming) await client.PublishTeleopSampleAsync(serial, 0, 0, TeleopTtlMs, "web:" + user, done.Token).ConfigureAwait(false);
+                        return;
+                    }
                     var (linear, angular, at) = joystick.Read();
                     var fresh = at is { } last && time.GetUtcNow() - last < options.JoystickQuiet;
                     if (fresh && !leases.Holds(serial, user))
@@ -116,7 +140,8 @@ internal static class LiveSocket
                 var buffer = new byte[4096];
                 var refusedOnce = false;
                 var leaseRefusedThisTouch = false;
-                while (socket.State == WebSocketState.Open)
+                // After the server's close frame (session expired), read on until the page answers it.
+                while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
                 {
                     WebSocketReceiveResult result;
                     try
@@ -133,7 +158,9 @@ internal static class LiveSocket
                         await sendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                         try
                         {
-                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                            if (!closed && socket.State == WebSocketState.CloseReceived)
+                                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                            closed = true;
                         }
                         finally
                         {
@@ -142,6 +169,8 @@ internal static class LiveSocket
                         return;
                     }
                     if (!result.EndOfMessage || result.MessageType != WebSocketMessageType.Text) continue;
+                    // A page whose session has ended is not obeyed, and does not keep a lease alive.
+                    if (await ExpireIfOverAsync().ConfigureAwait(false)) continue;
                     JoystickMessage? message;
                     try
                     {
@@ -202,6 +231,7 @@ internal static class LiveSocket
         {
             joystick.Release();
             await done.CancelAsync().ConfigureAwait(false);
+            if (closeGuard is not null) await closeGuard.DisposeAsync().ConfigureAwait(false);
             if (joystick.WasDriving)
             {
                 try
@@ -223,12 +253,38 @@ internal static class LiveSocket
             await sendGate.WaitAsync(done.Token).ConfigureAwait(false);
             try
             {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, true, done.Token).ConfigureAwait(false);
+                if (!closed) await socket.SendAsync(bytes, WebSocketMessageType.Text, true, done.Token).ConfigureAwait(false);
             }
             finally
             {
                 sendGate.Release();
             }
+        }
+
+        // True once the session has ended; the first caller stops the joystick and closes the socket
+        // with the reason (telemetry stops with it), then gives the page CloseGrace to answer.
+        async Task<bool> ExpireIfOverAsync()
+        {
+            if (Volatile.Read(ref expired) == 0 && time.GetUtcNow() < sessionEnds) return false;
+            if (Interlocked.Exchange(ref expired, 1) == 1) return true;
+            joystick.Release();
+            await sendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                if (!closed && socket.State == WebSocketState.Open)
+                    await socket.CloseOutputAsync(SessionExpiredStatus, SessionExpiredReason, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                // The page has gone already.
+            }
+            finally
+            {
+                closed = true;
+                sendGate.Release();
+            }
+            closeGuard = time.CreateTimer(_ => CancelQuietly(done), null, CloseGrace, Timeout.InfiniteTimeSpan);
+            return true;
         }
     }
 
@@ -241,6 +297,18 @@ internal static class LiveSocket
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or Client.RobotClientException or ObjectDisposedException)
         {
             // Ending with the socket.
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The socket has ended already.
         }
     }
 

@@ -55,6 +55,8 @@ public static class RemoteWebApp
             // An API: answer 401/403, never redirect to a login page.
             c.Events.OnRedirectToLogin = ctx => Status(ctx.Response, StatusCodes.Status401Unauthorized);
             c.Events.OnRedirectToAccessDenied = ctx => Status(ctx.Response, StatusCodes.Status403Forbidden);
+            // The live socket needs to know when the session it was opened with ends (renewed or not).
+            c.Events.OnCheckSlidingExpiration = SessionExpiry.NoteRenewal;
         });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(OfficerPolicy, p => p.RequireRole(Roles.Officer, Roles.Maintainer))
@@ -71,7 +73,7 @@ public static class RemoteWebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(RequireCsrfAsync);
-        var files = new ManifestlessFiles(typeof(RemoteWebApp).Assembly);
+        var files = new ManifestlessFiles(typeof(RemoteWebApp).Assembly, time);
         app.MapGet("/", () => Results.Stream(files.GetFileInfo("/index.html").CreateReadStream(), "text/html; charset=utf-8"));
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -218,6 +220,8 @@ public static class RemoteWebApp
             X = body.X!.Value,
             Y = body.Y!.Value,
             Theta = body.Theta ?? 0,
+            // The report names the officer who started it, as every other web command does.
+            OperatorId = "web:" + UserName(context.User),
         };
         return await SendAsync(context, serial, "inspect", detail, async (client, ct) =>
         {
@@ -277,11 +281,11 @@ public static class RemoteWebApp
     }
 
     /// <summary>The embedded page (resources named wwwroot/...), served without a build-time manifest.</summary>
-    private sealed class ManifestlessFiles(Assembly assembly) : IFileProvider
+    private sealed class ManifestlessFiles(Assembly assembly, TimeProvider time) : IFileProvider
     {
         private readonly EmbeddedFileProvider _inner = new(assembly);
-        // Last-modified of the embedded page: the moment the server started serving it.
-        private readonly DateTimeOffset _built = TimeProvider.System.GetUtcNow();
+        // Last-modified of the embedded page: the moment the server started serving it, on the app's clock.
+        private readonly DateTimeOffset _built = time.GetUtcNow();
 
         public IFileInfo GetFileInfo(string subpath)
         {

@@ -25,8 +25,14 @@ internal static class ReportEndpoints
         app.MapGet("/api/robots/{serial}/reports", (string serial, HttpContext c) =>
             ReadAsync(c, serial, null, async (client, ct) => ProtocolCodec.EncodeToString(await client.ListReportsAsync(serial, 50, ct).ConfigureAwait(false))))
             .RequireAuthorization();
+        // The report as the robot filed it, and whether its hash checks out (the page shows the result).
         app.MapGet("/api/robots/{serial}/reports/{id}", (string serial, string id, HttpContext c) =>
-            ReadAsync(c, serial, id, async (client, ct) => ProtocolCodec.EncodeToString(await client.GetReportAsync(serial, id, ct).ConfigureAwait(false))))
+            ReadAsync(c, serial, id, async (client, ct) =>
+            {
+                var report = await client.GetReportAsync(serial, id, ct).ConfigureAwait(false);
+                c.Response.Headers[HashCheckHeader] = ReportHash.Problem(report) is null ? "ok" : "mismatch";
+                return ProtocolCodec.EncodeToString(report);
+            }))
             .RequireAuthorization();
         app.MapGet("/api/robots/{serial}/reports/{id}.csv", (string serial, string id, HttpContext c) => ExportAsync(c, serial, id, "csv"))
             .RequireAuthorization(OfficerPolicy);

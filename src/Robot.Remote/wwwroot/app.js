@@ -12,9 +12,9 @@ const T = {
     latched: 'LATCHED', clear: 'clear', observerRefused: 'Observers may watch only: this command is not allowed for your role',
     maintainerOnly: 'Only a maintainer may reset the emergency stop', checkOk: 'check digit OK', checkBad: 'wrong check digit: it should be {0}',
     checkFormat: 'format: 4 letters (owner + U/J/Z) and 7 digits', sent: 'Sent', refused: 'Refused', exceeds: 'ALARM: EXCEEDS — {0}',
-    points: '{0}: {1}/{2} points', noReports: 'No reports yet', print: 'Print (A4)', verdict: 'Verdict', hotSpots: 'Hot spots',
+    points: '{0} · {1}: {2}/{3} points', noReports: 'No reports yet', print: 'Print (A4)', verdict: 'Verdict', hotSpots: 'Hot spots',
     readings: 'Readings', background: 'Background', face: 'Face', signedOut: 'Session expired: sign in again', linkDown: 'connection lost — robot stopped',
-    stopped: 'Emergency stop sent',
+    stopped: 'Emergency stop sent', silenceAlarm: 'Silence alarm', dismiss: 'Dismiss', alarmSilenced: 'Alarm of {0} silenced',
     map: 'Map', audit: 'Audit', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', no: 'No',
     mapHint: 'Tap a container to fill the inspection form; tap open ground to send the robot there.',
     inspectHint: 'Tip: tap a container on the Map tab to fill this form.',
@@ -24,6 +24,20 @@ const T = {
     cancelAsk: 'Cancel the running order of {0}? An inspection ends INVALID.', cancelYes: 'Cancel it', formFilled: 'Inspection form filled: {0}',
     youControl: 'You control {0} now', lostControl: 'You no longer control {0}', order: 'Order', goingTo: 'Going to ({0}, {1})', paused: 'PAUSED',
     auditWhen: 'When', auditWho: 'Who', auditWhat: 'What', auditResult: 'Result', noAudit: 'No audit entries yet', hashOk: 'hash verified', hashBad: 'HASH MISMATCH: do not trust this report',
+    // Every state of the host's procedure (Robot.Host.Procedure.ProcedureState) and every activity its
+    // telemetry names (RobotController.ActivityUnlocked); a browser test fails when one is missing here.
+    states: {
+      Idle: 'Idle', Inspecting: 'Inspecting', Working: 'Working', CheckingReadiness: 'Checking the instrument',
+      DrivingToBackground: 'Driving to the background spot', MeasuringBackground: 'Measuring the background', Planning: 'Planning the survey',
+      Dispatching: 'Next point', DrivingToStation: 'Driving to a station', HoldingWallDistance: 'Setting the wall distance',
+      Lifting: 'Moving the probe', Settling: 'Letting the reading settle', Measuring: 'Measuring', Confirming: 'Re-measuring a suspect point',
+      Localising: 'Locating the hot spot', Paused: 'Paused', HoldingOnLinkLoss: 'Holding: operator link lost', Aborting: 'Aborting',
+      Reporting: 'Filing the report', ReturningToPark: 'Returning to park',
+    },
+    activities: {
+      idle: 'idle', teleop: 'driven by hand', order: 'on an order', paused: 'paused', inspecting: 'inspecting',
+      emergencyStop: 'EMERGENCY STOP', hold: 'holding (failsafe)',
+    },
   },
   zh: {
     title: '辐射检测机器人', signIn: '登录', user: '用户名', password: '密码', signInButton: '登录',
@@ -34,9 +48,9 @@ const T = {
     latched: '已锁定', clear: '正常', observerRefused: '观察员只能查看：您的角色不允许此命令',
     maintainerOnly: '只有维护员可以复位急停', checkOk: '校验位正确', checkBad: '校验位错误：应为 {0}',
     checkFormat: '格式：4 个字母（箱主代码 + U/J/Z）和 7 位数字', sent: '已发送', refused: '被拒绝', exceeds: '警报：超标 — {0}',
-    points: '{0}：{1}/{2} 个测点', noReports: '暂无报告', print: '打印 (A4)', verdict: '结论', hotSpots: '热点',
+    points: '{0} · {1}：{2}/{3} 个测点', noReports: '暂无报告', print: '打印 (A4)', verdict: '结论', hotSpots: '热点',
     readings: '读数', background: '本底', face: '面', signedOut: '会话已过期：请重新登录', linkDown: '连接中断 — 机器人已停止',
-    stopped: '已发送急停',
+    stopped: '已发送急停', silenceAlarm: '消除警报声', dismiss: '关闭', alarmSilenced: '已消除 {0} 的警报声',
     map: '地图', audit: '审计', pause: '暂停', resume: '继续', cancel: '取消', no: '否',
     mapHint: '点击集装箱可填写检测表单；点击空地可让机器人前往该点。',
     inspectHint: '提示：在“地图”页点击集装箱即可填写此表单。',
@@ -46,20 +60,42 @@ const T = {
     cancelAsk: '取消 {0} 正在执行的任务？检测将以无效 (INVALID) 结束。', cancelYes: '确认取消', formFilled: '已从地图填写检测表单：{0}',
     youControl: '您现在控制 {0}', lostControl: '您已失去对 {0} 的控制', order: '任务', goingTo: '前往 ({0}, {1})', paused: '已暂停',
     auditWhen: '时间', auditWho: '用户', auditWhat: '操作', auditResult: '结果', noAudit: '暂无审计记录', hashOk: '哈希校验通过', hashBad: '哈希不符：请勿信任此报告',
+    states: {
+      Idle: '空闲', Inspecting: '检测中', Working: '工作中', CheckingReadiness: '检查仪器',
+      DrivingToBackground: '前往本底测量点', MeasuringBackground: '测量本底', Planning: '规划测点',
+      Dispatching: '下一测点', DrivingToStation: '前往测站', HoldingWallDistance: '调整探头离箱壁距离',
+      Lifting: '升降探头', Settling: '等待读数稳定', Measuring: '测量中', Confirming: '复测可疑点',
+      Localising: '定位热点', Paused: '已暂停', HoldingOnLinkLoss: '原地等待：操作员连接中断', Aborting: '正在中止',
+      Reporting: '生成报告', ReturningToPark: '返回停车位',
+    },
+    activities: {
+      idle: '空闲', teleop: '手动驾驶', order: '执行任务', paused: '已暂停', inspecting: '检测中',
+      emergencyStop: '急停', hold: '安全保持',
+    },
   },
 };
 const $ = id => document.getElementById(id);
 let lang = localStorage.getItem('lang') || ((navigator.languages || [navigator.language || 'en'])[0].toLowerCase().startsWith('zh') ? 'zh' : 'en');
-let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null;
+let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null, alarmArgs = null;
 let lease = null, yard = null, pose = null, liveState = null, survey = { key: null, done: 0, points: [] }, goTarget = null, hbTimer = null;
 
+// A procedure state or an activity as the robot names it, in the page's language (English when the
+// language lacks it); a name the page does not know (a newer robot) is shown as it is.
+function named(table, name, language = lang) {
+  if (name == null || name === '') return '';
+  const own = (T[language] || T.en)[table] || {};
+  return Object.hasOwn(own, name) ? own[name] : Object.hasOwn(T.en[table], name) ? T.en[table][name] : String(name);
+}
+const stateName = s => named('states', s), activityName = a => named('activities', a);
 function t(key, ...args) { let s = (T[lang] || T.en)[key] || T.en[key] || key; args.forEach((a, i) => { s = s.replace('{' + i + '}', a); }); return s; }
 function applyLang() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   document.querySelectorAll('[data-i18n]').forEach(e => { e.textContent = t(e.dataset.i18n); });
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  if (alarmArgs) $('alarm-text').textContent = t('exceeds', ...alarmArgs);
   if (last) render(last);
   renderLease();
+  if (typeof renderShownReport === 'function') renderShownReport();
 }
 $('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('lang', lang); applyLang(); };
 
@@ -129,11 +165,22 @@ function openSocket() {
     else if (m.t === 'error') toast(socketError(m.message), true);
     else if (m.t === 'event' && m.severity !== 'info') toast(m.message, m.severity === 'alarm');
   };
-  sock.onclose = () => {
+  sock.onclose = e => {
     if (ws !== sock) return;
     ws = null; joystickUp(); $('s-conn').textContent = t('offline'); $('s-conn').className = 'offline';
-    if (me && serial && !$('live').hidden) setTimeout(() => { if (!ws && me && !$('live').hidden) openSocket(); }, 1500);
+    if (!me || !serial || $('live').hidden) return;
+    // 4401: the server closed the socket because the session it was opened with has ended. Ask the
+    // server whether this page is still signed in (a renewed cookie), as before any reconnect: a
+    // socket refused for an expired session would otherwise be retried for ever.
+    sessionAlive().then(alive => {
+      if (!alive) { signedOut(); return; }
+      setTimeout(() => { if (!ws && me && !$('live').hidden) openSocket(); }, e.code === 4401 ? 0 : 1500);
+    });
   };
+}
+// False when the server says this page's session has ended (401); true otherwise (also when the server is unreachable: retry).
+async function sessionAlive() {
+  try { return (await fetch('/api/me', { credentials: 'same-origin' })).status !== 401; } catch { return true; }
 }
 function closeSocket() { if (ws) { const s = ws; ws = null; s.close(); } }
 // The heartbeat keeps this phone's control lease while the page is shown; a hidden page goes quiet and its lease lapses.
@@ -148,7 +195,7 @@ function render(d) {
   const fresh = Date.now() - new Date(d.at).getTime() < 5000 || true;
   $('s-conn').textContent = t(fresh ? 'online' : 'offline'); $('s-conn').className = fresh ? 'online' : 'offline';
   $('s-batt').textContent = d.batteryPercent.toFixed(0) + ' %';
-  $('s-act').textContent = d.activity;
+  $('s-act').textContent = activityName(d.activity);
   $('s-lift').textContent = d.liftHeightM.toFixed(2) + ' m';
   $('s-speed').textContent = d.linearMps.toFixed(2) + ' m/s';
   $('s-estop').textContent = d.emergencyStop ? t('latched') : t('clear');
@@ -177,7 +224,8 @@ function renderOrder(d = last) {
   document.body.dataset.order = running ? (paused ? 'paused' : 'running') : 'none';
   if (!running) { if (goTarget && goTarget.sent) { goTarget = null; drawMap(); } return; }
   if (inspecting) {
-    $('proc-text').textContent = t('points', (d.containerNumber || '') + ' ' + d.procedureState, d.pointsDone, d.pointsPlanned) + (paused ? ' — ' + t('paused') : '');
+    $('proc-text').textContent = t('points', d.containerNumber || '', stateName(d.procedureState), d.pointsDone, d.pointsPlanned) + (paused ? ' — ' + t('paused') : '');
+    $('proc-text').dataset.state = d.procedureState;
     $('proc-bar').hidden = false; $('proc-bar').max = Math.max(1, d.pointsPlanned); $('proc-bar').value = d.pointsDone;
   } else {
     $('proc-text').textContent = (goTarget ? t('goingTo', goTarget.x.toFixed(1), goTarget.y.toFixed(1)) : t('order')) + (paused ? ' — ' + t('paused') : '');
@@ -193,11 +241,18 @@ function drawChart() {
   g.stroke(); g.fillStyle = '#e8eef3'; g.font = '10px sans-serif'; g.fillText(max.toFixed(2), 2, 10);
 }
 function raiseAlarm(d) {
-  alarmFor = d.reportId; const a = $('alarm'); a.textContent = t('exceeds', d.containerNumber || d.reportId); a.hidden = false;
-  a.onclick = () => { a.hidden = true; };
+  alarmFor = d.reportId; alarmArgs = [d.containerNumber || d.reportId];
+  $('alarm-text').textContent = t('exceeds', ...alarmArgs); $('alarm').hidden = false;
+  $('alarm-silence').hidden = !canCommand();
+  // The officer's overview at once: the banner, then the lease line, the STOP state and the gauge right under it.
+  window.scrollTo(0, 0);
   if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
   try { const ctx = new (window.AudioContext || window.webkitAudioContext)(), o = ctx.createOscillator(); o.frequency.value = 880; o.connect(ctx.destination); o.start(); o.stop(ctx.currentTime + 1.2); } catch { /* no audio */ }
 }
+
+// Silence: the robot's buzzer stops (audited, no lease needed), then the banner goes. Dismiss only hides the banner.
+$('alarm-silence').onclick = async () => { if (await command('/silence-alarm', {})) { $('alarm').hidden = true; toast(t('alarmSilenced', serial)); } };
+$('alarm-dismiss').onclick = () => { $('alarm').hidden = true; };
 
 // ---- commands ----------------------------------------------------------------------------------
 async function command(path, body, needs) {
@@ -404,7 +459,7 @@ $('audit-refresh').onclick = loadAudit;
 
 // ---- reports ---------------------------------------------------------------------------------
 async function loadReports() {
-  const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = '';
+  const list = $('report-list'); list.innerHTML = ''; $('report').innerHTML = ''; shownReport = null; $('print-footer')?.remove();
   try {
     const reports = await api('GET', '/api/robots/' + encodeURIComponent(serial) + '/reports');
     if (!reports.length) list.innerHTML = '<li>' + t('noReports') + '</li>';
@@ -415,27 +470,7 @@ async function loadReports() {
     }
   } catch (err) { toast(err.message, true); }
 }
-async function showReport(id) {
-  try {
-    const r = await api('GET', '/api/robots/' + encodeURIComponent(serial) + '/reports/' + encodeURIComponent(id));
-    const points = r.points || [], faces = [...new Set(points.map(p => p.face))], hot = r.hotSpots || [];
-    const max = Math.max(0.01, ...points.map(p => p.doseRateUSvPerH || 0));
-    const color = v => `hsl(${Math.round(120 - 120 * Math.min(1, v / max))},80%,50%)`;
-    let svg = '';
-    faces.forEach(f => {
-      const ps = points.filter(p => p.face === f), L = Math.max(1, ...ps.map(p => p.alongM)) , H = Math.max(1, ...ps.map(p => p.heightM));
-      svg += `<h3>${t('face')} ${esc(f)}</h3><svg viewBox="0 0 220 90" role="img" aria-label="${esc(f)}"><rect x="5" y="5" width="210" height="80" fill="none" stroke="#888"/>` +
-        ps.map(p => `<circle cx="${(10 + p.alongM / L * 200).toFixed(1)}" cy="${(80 - p.heightM / H * 70).toFixed(1)}" r="6" fill="${color(p.doseRateUSvPerH)}"><title>${esc(p.pointId)} ${p.doseRateUSvPerH.toFixed(3)} µSv/h</title></circle>`).join('') + '</svg>';
-    });
-    const file = '/api/robots/' + encodeURIComponent(serial) + '/reports/' + encodeURIComponent(id);
-    const downloads = canCommand() ? `<div class="downloads"><a id="export-csv" href="${file}.csv" download>CSV</a><a id="export-json" href="${file}.json" download>JSON</a></div>` : '';
-    $('report').innerHTML = `<h2>${esc(r.containerNumber || r.container?.number || '')} — <span class="verdict-${esc(r.verdict)}">${t('verdict')}: ${esc(r.verdict)}</span></h2>
-      <p>${esc(r.verdictReason || '')}</p><p>${t('background')}: ${r.background ? r.background.doseRateUSvPerH.toFixed(3) + ' µSv/h' : '—'}</p>
-      <button type="button" onclick="window.print()">${t('print')}</button>${downloads}${svg}
-      <h3>${t('hotSpots')}</h3><ul>${hot.map(h => `<li>${esc(h.face)} @ ${h.alongM.toFixed(1)} m / ${h.heightM.toFixed(1)} m: ${h.doseRateUSvPerH.toFixed(3)} µSv/h</li>`).join('') || '<li>—</li>'}</ul>
-      <h3>${t('readings')}</h3><table><tr><th>id</th><th>${t('face')}</th><th>µSv/h</th><th>net</th><th></th></tr>${points.map(p => `<tr><td>${esc(p.pointId)}</td><td>${esc(p.face)}</td><td>${p.doseRateUSvPerH.toFixed(3)}</td><td>${p.netUSvPerH.toFixed(3)}</td><td>${esc(p.decision)}</td></tr>`).join('')}</table>`;
-  } catch (err) { toast(err.message, true); }
-}
+// showReport and the report page: report.js.
 
 // ---- start: resume a live session if the cookie is still valid ----------------------------------
 applyLang();

@@ -162,6 +162,18 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
             }
         }
 
+        /// <summary>Read on (skipping messages) until the server closes the socket; its close status and reason.</summary>
+        public async Task<(WebSocketCloseStatus? Status, string? Reason)> ClosedAsync()
+        {
+            using var timeout = new CancellationTokenSource(Patience);
+            var buffer = new byte[64 * 1024];
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, timeout.Token);
+                if (result.MessageType == WebSocketMessageType.Close) return (result.CloseStatus, result.CloseStatusDescription);
+            }
+        }
+
         public async ValueTask DisposeAsync()
         {
             if (socket.State == WebSocketState.Open)
