@@ -159,7 +159,7 @@ function openSocket() {
   ws = sock;
   sock.onmessage = e => {
     const m = JSON.parse(e.data);
-    if (m.t === 'telemetry') { last = m.telemetry; window.telemetryCount = (window.telemetryCount || 0) + 1; render(last); }
+    if (m.t === 'telemetry') { last = m.telemetry; lastHeard = Date.now(); window.telemetryCount = (window.telemetryCount || 0) + 1; render(last); }
     else if (m.t === 'lease') setLease(m.lease);
     else if (m.t === 'state') { liveState = m.state; if (m.state.x != null) { pose = { x: m.state.x, y: m.state.y, theta: m.state.theta }; drawRobot(); } renderOrder(); }
     else if (m.t === 'error') toast(socketError(m.message), true);
@@ -191,9 +191,16 @@ function socketError(message) {
   if (/^409:/.test(message) && lease && lease.holder && !lease.yours) return t('controlledBy', serial, lease.holder, sinceText(lease.since));
   return message.replace(/^409: /, '');
 }
-function render(d) {
-  const fresh = Date.now() - new Date(d.at).getTime() < 5000 || true;
+// Fresh = this phone heard telemetry in the last 5 s, by its own clock: the robot's stamp ('at') is on
+// the robot's clock, which need not agree with the phone's (and runs fast in the sped-up demo).
+let lastHeard = 0;
+function showLink() {
+  const fresh = Date.now() - lastHeard < 5000;
   $('s-conn').textContent = t(fresh ? 'online' : 'offline'); $('s-conn').className = fresh ? 'online' : 'offline';
+}
+setInterval(() => { if (ws && last) showLink(); }, 1000);
+function render(d) {
+  showLink();
   $('s-batt').textContent = d.batteryPercent.toFixed(0) + ' %';
   $('s-act').textContent = activityName(d.activity);
   $('s-lift').textContent = d.liftHeightM.toFixed(2) + ' m';
