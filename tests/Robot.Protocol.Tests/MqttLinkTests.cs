@@ -340,8 +340,9 @@ public sealed class MqttLinkTests : IAsyncLifetime
             return Task.CompletedTask;
         };
 
-        await robot.StopAsync(ConnectionMessage(topic, ConnectionState.Offline));
+        Assert.True(await robot.StopAsync(ConnectionMessage(topic, ConnectionState.Offline)), robot.LastStopProblem);
 
+        Assert.Null(robot.LastStopProblem);
         Assert.False(robot.IsConnected);
         await Within(gone.Task, "broker sees robot-stop disconnect");
         await inbox.WaitForAsync(m => ConnectionStateOf(m) == ConnectionState.Offline, "the farewell");
@@ -401,6 +402,42 @@ public sealed class MqttLinkTests : IAsyncLifetime
         await StartResponderAsync(Samples.ExtTopic(MessageKind.Command));
         var reply = await robot.RequestAsync(Samples.ExtTopic(MessageKind.Command), ProtocolCodec.Encode(Samples.Command()), Patience);
         Assert.Equal(robot.ResponseTopic, reply.Topic);
+    }
+
+    [Fact]
+    public async Task Stop_says_why_a_farewell_was_not_said_when_the_link_is_down()
+    {
+        await using var doomed = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+        var link = NewLink("farewell-down", o => o.BrokerUri = doomed.Uri);
+        await StartAsync(link);
+        var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        link.ConnectionChanged += up => { if (!up) down.TrySetResult(); };
+        await doomed.DropClientAsync("farewell-down");
+        await Within(down.Task, "the link notices the drop");
+
+        Assert.False(await link.StopAsync(ConnectionMessage(Samples.VdaTopic(MessageKind.Connection), ConnectionState.Offline)));
+        Assert.Equal("not connected when stopping", link.LastStopProblem);
+    }
+
+    [Fact]
+    public async Task Stop_reports_a_farewell_the_broker_refused()
+    {
+        var topic = Samples.VdaTopic(MessageKind.Connection);
+        _broker.Server.InterceptingPublishAsync += e =>
+        {
+            if (e.ClientId == "farewell-refused" && e.ApplicationMessage.Topic == topic)
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.NotAuthorized;
+            }
+            return Task.CompletedTask;
+        };
+        var link = NewLink("farewell-refused");
+        await StartAsync(link);
+
+        Assert.False(await link.StopAsync(ConnectionMessage(topic, ConnectionState.Offline)));
+        Assert.Contains("refused the farewell: NotAuthorized", link.LastStopProblem);
+        Assert.False(link.IsConnected);
     }
 
     // ---- credentials ----

@@ -71,7 +71,7 @@ public sealed class ProtocolBridge : BackgroundService
         if (await _link.StopAsync(ConnectionMessage(ConnectionState.Offline), cancellationToken).ConfigureAwait(false))
             _log.LogInformation("published OFFLINE and disconnected");
         else
-            _log.LogWarning("could not say OFFLINE within {Timeout} (no broker, or it did not acknowledge): the broker will announce CONNECTIONBROKEN", MqttLink.FarewellTimeout);
+            _log.LogWarning("could not say OFFLINE ({Problem}): the broker will announce CONNECTIONBROKEN", _link.LastStopProblem ?? "unknown");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -175,17 +175,38 @@ public sealed class MqttLink : IAsyncDisposable
     /// </summary>
     public async Task<bool> StopAsync(LinkMessage? farewell = null, CancellationToken cancellationToken = default)
     {
-        if (_stop.IsCancellationRequested) return false;
+        if (_stop.IsCancellationRequested) return false; // already stopped: keep the first stop's reason
         _stop.Cancel();
         _wake.Release();
         if (_loop is not null)
         {
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
-        if (!_client.IsConnected) return false;
+        if (!_client.IsConnected)
+        {
+            LastStopProblem = "not connected when stopping";
+            return false;
+        }
         // A network deadline, so on the real clock: a simulator's fast virtual clock must not cut it short.
+        var started = TimeProvider.System.GetTimestamp();
         using var goodbye = new CancellationTokenSource(FarewellTimeout, TimeProvider.System);
-        var said = farewell is null || await PublishAsync(farewell, goodbye.Token).ConfigureAwait(false);
+        var said = true;
+        if (farewell is not null)
+        {
+            try
+            {
+                var result = await _client.PublishAsync(Build(farewell), goodbye.Token).ConfigureAwait(false);
+                said = result.IsSuccess;
+                if (!said) LastStopProblem = $"the broker refused the farewell: {result.ReasonCode} {result.ReasonString}";
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                said = false;
+                LastStopProblem = goodbye.IsCancellationRequested
+                    ? $"the farewell was not acknowledged within {FarewellTimeout.TotalSeconds:0.#} s"
+                    : $"the farewell failed after {TimeProvider.System.GetElapsedTime(started).TotalMilliseconds:0} ms: {Describe(ex)}";
+            }
+        }
         try
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, goodbye.Token).ConfigureAwait(false);
@@ -193,13 +214,20 @@ public sealed class MqttLink : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            LastStopProblem ??= $"the disconnect failed: {Describe(ex)}";
             _log.LogDebug(ex, "disconnect failed");
             return false;
         }
     }
 
-    /// <summary>How long a clean stop may take to say goodbye.</summary>
-    public static readonly TimeSpan FarewellTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>Why the last <see cref="StopAsync"/> returned false (for the caller's log), or null.</summary>
+    public string? LastStopProblem { get; private set; }
+
+    /// <summary>
+    /// How long a clean stop may take to say goodbye: long enough for a broker on a loaded machine
+    /// (a CI run once missed 5 s), well inside systemd's TimeoutStopSec (20 s in the unit).
+    /// </summary>
+    public static readonly TimeSpan FarewellTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Drop the connection as a crash would: the socket closes without an MQTT DISCONNECT, so the
