@@ -248,7 +248,7 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
                 Assert.Equal(Verdicts.Invalid, report.Verdict);
                 Assert.Equal("CSQU3054383", report.Container.Number);
                 Assert.Equal(1, report.Sequence);
-                Assert.Equal(ReportHashing.Hash(ReportHashing.CanonicalBytes(report)), report.ReportHash);
+                Assert.Equal(ReportSeal.Hash(ReportSeal.CanonicalBytes(report)), report.ReportHash);
                 Signal(host.Id, "TERM");
                 using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
                 await host.WaitForExitAsync(exit.Token);

@@ -228,8 +228,8 @@ internal static class OlderRecordStore
             Verdict = Verdicts.Anomaly, VerdictReason = "a point raised above background, below the limit", HotSpots = [],
             PreviousReportHash = JournalSchema.GenesisHash,
         };
-        var canonical = ReportHashing.CanonicalBytes(report);
-        report = report with { ReportHash = ReportHashing.Hash(canonical) };
+        var canonical = ReportSeal.CanonicalBytes(report);
+        report = report with { ReportHash = ReportSeal.Hash(canonical) };
 
         Inspection(db, "insp-v1-1", serial, container, instrument, profile, filed: 1);
         using (var cmd = db.CreateCommand())

@@ -65,7 +65,7 @@ public sealed class WebReportExportTests : WebRemoteTestBase
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(ProtocolCodec.Encode(Robot.Report), bytes);
         Assert.True(ProtocolCodec.TryDecode<InspectionReport>(bytes, out var report, out var error), error?.ToString());
-        Assert.Null(ReportHash.Problem(report!));
+        Assert.Null(ReportSeal.Problem(report!));
         Assert.Equal(Robot.Report.ReportHash, report!.ReportHash);
     }
 

@@ -74,7 +74,7 @@ public sealed class InMemoryRecorder : IInspectionRecorder
             var previous = _reports.LastOrDefault()?.ReportHash ?? new string('0', 64);
             var sealedReport = draft with { Sequence = _reports.Count + 1, PreviousReportHash = previous, ReportHash = null };
             // The same canonical hash as the durable journal's.
-            sealedReport = sealedReport with { ReportHash = Robot.Host.Records.ReportHashing.Hash(sealedReport) };
+            sealedReport = sealedReport with { ReportHash = ReportSeal.Hash(sealedReport) };
             _reports.Add(sealedReport);
             return sealedReport;
         }

@@ -71,7 +71,7 @@ public sealed record ChainVerification(bool Ok, long Count, ChainBreak? FirstBre
                 }
                 var storedHash = r.GetString(7);
                 var canonical = (byte[])r.GetValue(8);
-                var actualHash = ReportHashing.Hash(canonical);
+                var actualHash = ReportSeal.Hash(canonical);
                 if (!string.Equals(actualHash, storedHash, StringComparison.Ordinal))
                 {
                     return Broken(sequence, ChainBreakKind.HashMismatch, $"its content hashes to {actualHash[..12]}…, the stored hash is {Clip(storedHash)}");

@@ -412,8 +412,8 @@ public sealed class InspectionJournal : IDisposable
             throw new InvalidOperationException($"report '{draft.ReportId}' is already filed; filed reports are immutable");
         }
         var report = draft with { Sequence = headSequence + 1, PreviousReportHash = headHash, ReportHash = null };
-        var canonical = ReportHashing.CanonicalBytes(report);
-        var hash = ReportHashing.Hash(canonical);
+        var canonical = ReportSeal.CanonicalBytes(report);
+        var hash = ReportSeal.Hash(canonical);
         // What is stored is what is hashed; hand back the report decoded from those bytes (times cut to milliseconds as on the wire).
         var filed = Decode<InspectionReport>(canonical) with { ReportHash = hash };
         Run(tx, """

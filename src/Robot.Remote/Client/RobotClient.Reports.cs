@@ -34,7 +34,7 @@ public sealed partial class RobotClient
     public static void VerifyReport(InspectionReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (ReportHash.Problem(report) is { } problem)
+        if (ReportSeal.Problem(report) is { } problem)
         {
             throw new RobotClientException(RobotClientFailure.HashMismatch, $"HASH MISMATCH: {problem}: do not trust this report");
         }

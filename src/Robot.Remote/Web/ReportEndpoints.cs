@@ -30,7 +30,7 @@ internal static class ReportEndpoints
             ReadAsync(c, serial, id, async (client, ct) =>
             {
                 var report = await client.GetReportAsync(serial, id, ct).ConfigureAwait(false);
-                c.Response.Headers[HashCheckHeader] = ReportHash.Problem(report) is null ? "ok" : "mismatch";
+                c.Response.Headers[HashCheckHeader] = ReportSeal.Problem(report) is null ? "ok" : "mismatch";
                 return ProtocolCodec.EncodeToString(report);
             }))
             .RequireAuthorization();
@@ -58,7 +58,7 @@ internal static class ReportEndpoints
             return Results.Json(new ErrorResponse(ex.Message), WebJson.Default.ErrorResponse,
                 statusCode: notFound ? StatusCodes.Status404NotFound : StatusCodes.Status502BadGateway);
         }
-        var hashProblem = ReportHash.Problem(report);
+        var hashProblem = ReportSeal.Problem(report);
         context.Response.Headers[HashCheckHeader] = hashProblem is null ? "ok" : "mismatch";
         Audit(context, serial, "exportReport", file, "accepted", hashProblem is null ? $"{report.Container.Number} {report.Verdict}, hash ok" : $"HASH MISMATCH: {hashProblem}");
         return format == "csv"

@@ -56,7 +56,7 @@ public class DurabilityTests
         Assert.Equal(14, report.Points.Sum(p => p.Readings.Count) + report.Background.Readings.Count);
 
         // Filed durably and chained: it is a real report, pending for the outbox; recovery does not repeat.
-        Assert.Equal(ReportHashing.Hash(report), report.ReportHash);
+        Assert.Equal(ReportSeal.Hash(report), report.ReportHash);
         Assert.Equal(report.ReportHash, restarted.GetReport(report.ReportId)!.ReportHash);
         Assert.Equal([report.ReportId], restarted.PendingReports().Select(r => r.ReportId));
         Assert.Empty(restarted.RecoverInterrupted("power loss"));

@@ -23,8 +23,8 @@ public class MigrationTests
             // What a v1 robot-host left: one filed report, and one inspection cut off mid-point.
             InsertInspection(raw, "insp-old-1", filed: 1);
             v1Report = Draft("insp-old-1", Verdicts.Anomaly, null, []) with { Sequence = 1, PreviousReportHash = JournalSchema.GenesisHash, ReportHash = null };
-            var canonical = ReportHashing.CanonicalBytes(v1Report);
-            v1Report = v1Report with { ReportHash = ReportHashing.Hash(canonical) };
+            var canonical = ReportSeal.CanonicalBytes(v1Report);
+            v1Report = v1Report with { ReportHash = ReportSeal.Hash(canonical) };
             using (var cmd = raw.CreateCommand())
             {
                 cmd.CommandText = """

@@ -71,7 +71,7 @@ public class ReportChainTests
         // A careful forger edits report 1 and stores its new hash too: report 2 still names the old one.
         var forged = reports[0] with { VerdictReason = "nothing to see", ReportHash = null };
         var bytes = ProtocolCodec.Encode(forged);
-        Tamper(store, "UPDATE reports SET canonical_json = $v, report_hash = '" + ReportHashing.Hash(bytes) + "' WHERE sequence = 1", bytes);
+        Tamper(store, "UPDATE reports SET canonical_json = $v, report_hash = '" + ReportSeal.Hash(bytes) + "' WHERE sequence = 1", bytes);
 
         var result = journal.VerifyChain();
         Assert.Equal(2, result.FirstBreak!.Sequence);

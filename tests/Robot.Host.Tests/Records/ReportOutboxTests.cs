@@ -26,7 +26,7 @@ public class ReportOutboxTests
         var first = await rig.NextReportAsync();
         Assert.Equal(a.ReportId, first.ReportId);
         Assert.Equal(a.ReportHash, first.ReportHash);
-        Assert.True(ReportHashing.IsIntact(first), "the received report hashes to its reportHash");
+        Assert.True(ReportSeal.IsIntact(first), "the received report hashes to its reportHash");
 
         // The robot's connection drops and comes back: the report goes out again at once, no clock advance.
         await rig.Broker.DropClientAsync(rig.RobotLink.ClientId);
