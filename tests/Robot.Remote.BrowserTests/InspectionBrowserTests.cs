@@ -8,6 +8,7 @@ using Robot.Protocol.Extensions;
 using Robot.Remote.Web;
 using Robot.Simulator.Demo;
 using Xunit.Abstractions;
+using static Robot.Remote.BrowserTests.Phones;
 
 namespace Robot.Remote.BrowserTests;
 
@@ -85,11 +86,11 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         // At 360 x 740 the banner lies above the lease line, not over it.
         await Phones.AssertLeaseLineUncoveredAsync(page);
         // The robot's buzzer sounds until an officer silences it from the banner (no lease needed; audited).
-        await WaitForAsync(() => fast.Robot.World.Alarm.BuzzerOn, "the robot sounds its buzzer");
+        await WaitUntilAsync(() => fast.Robot.World.Alarm.BuzzerOn, "the robot sounds its buzzer");
         await alarm.Locator("#alarm-silence").TapAsync();
         await Expect(alarm).ToBeHiddenAsync();
         await Expect(page.Locator("#toast")).ToHaveTextAsync($"Alarm of {InspectionFixture.Serial} silenced");
-        await WaitForAsync(() => !fast.Robot.World.Alarm.BuzzerOn, "the robot's buzzer is silent");
+        await WaitUntilAsync(() => !fast.Robot.World.Alarm.BuzzerOn, "the robot's buzzer is silent");
         Assert.Contains(fast.Demo.Web!.Services.GetRequiredService<AuditLog>().Newest(100),
             e => (e.User, e.Robot, e.Command, e.Result) == ("officer", InspectionFixture.Serial, CommandNames.SilenceAlarm, "accepted"));
 
@@ -230,17 +231,6 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    /// <summary>Wait (a real-time guard, not a measurement) until the robot's side says so.</summary>
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(DemoFixture.Patience);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
-
     private static async Task WaitForPointsAsync(IPage page, int atLeast) =>
         await page.WaitForFunctionAsync($"() => !document.getElementById('procedure').hidden && document.getElementById('proc-bar').value >= {atLeast}",
             null, new PageWaitForFunctionOptions { Timeout = (float)SurveyBudget.TotalMilliseconds, PollingInterval = 200 });
@@ -284,7 +274,6 @@ public sealed class InspectionBrowserTests(InspectionFixture fast, ITestOutputHe
 
     private static string Invariant(double v) => v.ToString(Inv);
 
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }
 
 /// <summary>Just enough PDF reading to tell a printed report from a screenshot of the phone's screen.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 using Robot.Simulator.Demo;
+using static Robot.Remote.BrowserTests.Phones;
 
 namespace Robot.Remote.BrowserTests;
 
@@ -8,25 +9,23 @@ namespace Robot.Remote.BrowserTests;
 [Collection(DemoCollection.Name)]
 public sealed class PhoneRemoteTests(DemoFixture demo)
 {
-    private static readonly float Patience = (float)DemoFixture.Patience.TotalMilliseconds;
-
     [Fact]
     public async Task Officer_signs_in_sees_the_robot_online_and_the_joystick_drives_and_releasing_stops()
     {
         var page = await demo.PhoneAsync();
         await SignInAsync(page, "officer");
         await Expect(page.Locator($"#robot-list button[data-serial='{DemoFixture.Serial}'] .online")).ToBeVisibleAsync();
-        await Shot(page, "robots");
+        await ShotAsync(page, "robots");
         await OpenRobotAsync(page);
 
         var start = X();
         var cdp = await page.Context.NewCDPSessionAsync(page);
-        await TouchAsync(cdp, page, "touchStart", dy: 0);
-        await TouchAsync(cdp, page, "touchMove", dy: -60); // push forward
-        await WaitFor(() => X() > start + 0.2, "the robot moves forward while the finger is down");
-        await Shot(page, "live-driving");
-        await TouchAsync(cdp, page, "touchEnd", dy: -60);
-        await WaitFor(() => demo.Robot.World.Drive.Command.Linear == 0 && Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3,
+        await TouchJoystickAsync(cdp, page, "touchStart", dy: 0);
+        await TouchJoystickAsync(cdp, page, "touchMove", dy: -60); // push forward
+        await WaitUntilAsync(() => X() > start + 0.2, "the robot moves forward while the finger is down");
+        await ShotAsync(page, "live-driving");
+        await TouchJoystickAsync(cdp, page, "touchEnd", dy: -60);
+        await WaitUntilAsync(() => demo.Robot.World.Drive.Command.Linear == 0 && Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3,
             "the robot stops when the finger is lifted");
         await page.Context.CloseAsync();
     }
@@ -39,17 +38,17 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await OpenRobotAsync(officer);
         await officer.Locator("#estop").TapAsync();
         await Expect(officer.Locator("body")).ToHaveAttributeAsync("data-estop", "true");
-        await Shot(officer, "estop-latched");
+        await ShotAsync(officer, "estop-latched");
 
         // Hold the joystick forward for ten telemetry messages: the robot does not move.
         var start = X();
         var cdp = await officer.Context.NewCDPSessionAsync(officer);
-        await TouchAsync(cdp, officer, "touchStart", dy: 0);
-        await TouchAsync(cdp, officer, "touchMove", dy: -60);
+        await TouchJoystickAsync(cdp, officer, "touchStart", dy: 0);
+        await TouchJoystickAsync(cdp, officer, "touchMove", dy: -60);
         var seen = await TelemetryCount(officer);
         await officer.WaitForFunctionAsync($"window.telemetryCount >= {seen + 10}", null, new PageWaitForFunctionOptions { Timeout = Patience });
         Assert.True(Math.Abs(X() - start) < 0.01, $"the robot moved {X() - start:0.000} m with the e-stop latched");
-        await TouchAsync(cdp, officer, "touchEnd", dy: -60);
+        await TouchJoystickAsync(cdp, officer, "touchEnd", dy: -60);
 
         // An officer may not reset it: refused in the page.
         await officer.Locator("#reset-estop").TapAsync();
@@ -78,7 +77,7 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await OpenRobotAsync(page);
         await page.Locator("#lift-up").TapAsync();
         await Expect(page.Locator("#toast")).ToContainTextAsync("Observers may watch only");
-        await Shot(page, "observer-refused");
+        await ShotAsync(page, "observer-refused");
 
         foreach (var path in new[] { "estop", "lift", "reset-estop", "inspect" })
         {
@@ -105,7 +104,7 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await Expect(page.Locator("#container-check")).ToContainTextAsync("wrong check digit: it should be 3");
         await page.Locator("#start-inspection").TapAsync();
         await Expect(page.Locator("#toast")).ToContainTextAsync("the check digit is 0, it should be 3");
-        await Shot(page, "inspect-check-digit");
+        await ShotAsync(page, "inspect-check-digit");
 
         await page.Locator("#container").FillAsync(DemoYard.Hot40);
         await Expect(page.Locator("#container-check")).ToContainTextAsync("check digit OK");
@@ -126,7 +125,7 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
         await SignInAsync(page, "officer", navigate: false);
         await Expect(page.Locator("#robots h1")).ToHaveTextAsync("机器人");
-        await Shot(page, "robots-zh");
+        await ShotAsync(page, "robots-zh");
         await page.Context.CloseAsync();
 
         var chinese = await demo.PhoneAsync("zh-CN");
@@ -148,48 +147,10 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await page.Context.CloseAsync();
     }
 
+    private Task SignInAsync(IPage page, string user, bool navigate = true) => SignInWithPasswordAsync(page, user, demo.Demo.Accounts[user], navigate);
+
     private double X() => demo.Robot.World.TruePose.X.Meters;
-
-    private async Task SignInAsync(IPage page, string user, bool navigate = true)
-    {
-        if (navigate) await page.GotoAsync("/");
-        await page.Locator("#user").FillAsync(user);
-        await page.Locator("#password").FillAsync(demo.Demo.Accounts[user]);
-        await page.Locator("#signin button[type=submit]").TapAsync();
-        await Expect(page.Locator("#robots")).ToBeVisibleAsync();
-    }
-
-    private static async Task OpenRobotAsync(IPage page)
-    {
-        await page.Locator($"#robot-list button[data-serial='{DemoFixture.Serial}']").TapAsync();
-        await Expect(page.Locator("#live")).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("window.telemetryCount > 2", null, new PageWaitForFunctionOptions { Timeout = Patience });
-    }
 
     private static async Task<int> TelemetryCount(IPage page) => await page.EvaluateAsync<int>("window.telemetryCount || 0");
 
-    /// <summary>A real touch on the joystick (CDP Input.dispatchTouchEvent), dy pixels from its centre.</summary>
-    private static async Task TouchAsync(ICDPSession cdp, IPage page, string type, double dy)
-    {
-        var box = await page.Locator("#joystick").BoundingBoxAsync() ?? throw new InvalidOperationException("no joystick");
-        var x = box.X + box.Width / 2;
-        var y = box.Y + box.Height / 2 + dy;
-        var points = type == "touchEnd" ? Array.Empty<object>() : [new Dictionary<string, object> { ["x"] = x, ["y"] = y, ["id"] = 1 }];
-        await cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object> { ["type"] = type, ["touchPoints"] = points });
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(DemoFixture.Patience);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
-
-    private static async Task Shot(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DemoFixture.ScreenshotDir, name + ".png") });
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

@@ -261,5 +261,5 @@ public static class SampleReports
     };
 
     /// <summary>With the hash of its own content, as the robot files it.</summary>
-    public static InspectionReport Seal(InspectionReport report) => report with { ReportHash = ReportSeal.Hash(report with { ReportHash = null }) };
+    public static InspectionReport Seal(InspectionReport report) => ReportSeal.Sealed(report);
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Robot.Remote.Cli;
 using Robot.Remote.Web;
+using static Robot.Remote.BrowserTests.Phones;
 
 namespace Robot.Remote.BrowserTests;
 
@@ -113,7 +114,7 @@ public sealed class ServerTests(DemoFixture demo)
                 await Task.Delay(100, push.Token);
             }
         }
-        await WaitFor(() => drive.Command.Linear == 0, "the robot stops after the page goes quiet");
+        await WaitUntilAsync(() => drive.Command.Linear == 0, "the robot stops after the page goes quiet");
         Assert.Equal(WebSocketState.Open, socket.State);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
@@ -192,15 +193,5 @@ public sealed class ServerTests(DemoFixture demo)
         using var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         http.DefaultRequestHeaders.Add(RemoteWebApp.CsrfHeader, me.RootElement.GetProperty("csrfToken").GetString());
         return http;
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(DemoFixture.Patience);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(50, CancellationToken.None);
-        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Robot.Remote.Web;
 using Robot.Simulator.Demo;
+using static Robot.Remote.BrowserTests.Phones;
 
 namespace Robot.Remote.BrowserTests;
 
@@ -75,10 +76,7 @@ public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<S
         Assert.Equal(odometer, session.Robot.World.Odometer, 6);
 
         // Signing in again works, on the same page.
-        await page.Locator("#user").FillAsync("officer");
-        await page.Locator("#password").FillAsync(session.Demo.Accounts["officer"]);
-        await page.Locator("#signin button[type=submit]").TapAsync();
-        await Expect(page.Locator("#robots")).ToBeVisibleAsync();
+        await Phones.SignInAsync(page, session.Demo.Accounts, "officer", navigate: false);
         await maintainer.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
@@ -92,12 +90,7 @@ public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<S
         await Phones.SignInAsync(page, session.Demo.Accounts, "officer");
         await Phones.OpenRobotAsync(page, SessionFixture.Serial);
         var cdp = await page.Context.NewCDPSessionAsync(page);
-        var box = await page.Locator("#joystick").BoundingBoxAsync() ?? throw new InvalidOperationException("no joystick");
-        await cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
-        {
-            ["type"] = "touchStart",
-            ["touchPoints"] = new[] { new Dictionary<string, object> { ["x"] = box.X + box.Width / 2, ["y"] = box.Y + box.Height / 2 - 50, ["id"] = 1 } },
-        });
+        await TouchJoystickAsync(cdp, page, "touchStart", dy: -50);
         await Expect(page.Locator("#joystick.active")).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<bool>("joyTimer !== null"), "the page is not streaming the joystick");
 
@@ -117,6 +110,4 @@ public sealed class SessionExpiryTests(SessionFixture session) : IClassFixture<S
         window.WebSocket = function (...args) { const s = new Real(...args); s.addEventListener('close', e => window.socketCloses.push(e.code)); return s; };
         window.WebSocket.prototype = Real.prototype;
         """;
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

@@ -49,9 +49,7 @@ public sealed class TranslationTests(DemoFixture demo)
         await page.GotoAsync("/");
         Assert.Equal("SomeNewState", await page.EvaluateAsync<string>("stateName('SomeNewState')"));
         Assert.Equal("调整探头离箱壁距离", await page.EvaluateAsync<string>("stateName('HoldingWallDistance')"));
-        await page.Locator("#user").FillAsync("officer");
-        await page.Locator("#password").FillAsync(demo.Demo.Accounts["officer"]);
-        await page.Locator("#signin button[type=submit]").TapAsync();
+        await Phones.SignInAsync(page, demo.Demo.Accounts, "officer", navigate: false);
         await Phones.OpenRobotAsync(page, DemoFixture.Serial);
         var activity = page.Locator("#s-act");
         await Assertions.Expect(activity).Not.ToBeEmptyAsync();
