@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Robot.Protocol.Extensions;
 using Robot.Remote.Web;
+using static Robot.Remote.BrowserTests.Phones;
 
 namespace Robot.Remote.BrowserTests;
 
@@ -293,9 +294,45 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
         await watcher.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_page_opened_after_an_old_silenced_exceeds_report_raises_no_alarm_but_the_next_one_does()
+    {
+        var (page, server) = await fixture.PhoneAsync(SampleReports.Hot40());
+        await page.GotoAsync("/");
+        await page.Locator($"#robot-list button[data-serial='{ReportPageFixture.Serial}']").TapAsync();
+        var alarm = page.Locator("#alarm");
+
+        // The robot's last report is EXCEEDS, but its alarm was silenced long ago: old news.
+        await server.SendAsync(ExceedsTelemetry("R-old", alarmOn: false));
+        await page.WaitForFunctionAsync("window.telemetryCount >= 1");
+        await server.SendAsync(ExceedsTelemetry("R-old", alarmOn: false));
+        await page.WaitForFunctionAsync("window.telemetryCount >= 2");
+        await Expect(alarm).ToBeHiddenAsync();
+
+        // A new EXCEEDS report while the page watches raises it; once another phone silences the
+        // robot, this page stops offering Silence but keeps the banner until it is dismissed.
+        await server.SendAsync(ExceedsTelemetry("R-new"));
+        await Expect(alarm).ToBeVisibleAsync();
+        await Expect(alarm.Locator("#alarm-silence")).ToBeVisibleAsync();
+        await server.SendAsync(ExceedsTelemetry("R-new", alarmOn: false));
+        await Expect(alarm.Locator("#alarm-silence")).ToBeHiddenAsync();
+        await Expect(alarm).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+
+        // A page opened while the robot still sounds its alarm raises it at once.
+        var (late, lateServer) = await fixture.PhoneAsync(SampleReports.Hot40());
+        await late.GotoAsync("/");
+        await late.Locator($"#robot-list button[data-serial='{ReportPageFixture.Serial}']").TapAsync();
+        await lateServer.SendAsync(ExceedsTelemetry("R-new"));
+        await Expect(late.Locator("#alarm")).ToBeVisibleAsync();
+        await Expect(late.Locator("#alarm-text")).ToHaveTextAsync("ALARM: EXCEEDS — TGHU7720313");
+        await late.Context.CloseAsync();
+    }
+
     private static LiveMessage LeaseMessage() => new() { T = "lease", Lease = new LeaseView(ReportPageFixture.Serial, "officer", "officer", DateTimeOffset.UtcNow, true, 15) };
 
-    private static LiveMessage ExceedsTelemetry(string reportId = "R-1") => new()
+    /// <summary>Telemetry after an EXCEEDS report; alarmOn says whether the robot's buzzer still sounds.</summary>
+    private static LiveMessage ExceedsTelemetry(string reportId = "R-1", bool alarmOn = true) => new()
     {
         T = "telemetry",
         Telemetry = new LiveTelemetry
@@ -303,6 +340,7 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
             At = DateTimeOffset.UtcNow, X = 15, Y = -4, Theta = 0, LinearMps = 0, AngularRadps = 0, LiftHeightM = 1.8,
             DoseRateUSvPerH = 0.87, DetectorStatus = "ok", BatteryPercent = 93, EmergencyStop = false, EmergencyStopSource = "none",
             Activity = "idle", ProcedureState = "Idle", Verdict = Verdicts.Exceeds, ReportId = reportId, ContainerNumber = "TGHU7720313",
+            AlarmOn = alarmOn,
         },
     };
 
@@ -311,6 +349,4 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
 
     private static async Task<double> FontSizeAsync(ILocator locator) =>
         double.Parse((await locator.EvaluateAsync<string>("e => getComputedStyle(e).fontSize")).Replace("px", "", StringComparison.Ordinal), Inv);
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

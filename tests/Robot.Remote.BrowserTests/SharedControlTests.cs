@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Robot.Remote.Web;
 using Robot.Simulator.Demo;
+using static Robot.Remote.BrowserTests.Phones;
 
 namespace Robot.Remote.BrowserTests;
 
@@ -15,7 +16,6 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
 {
     private const string SecondOfficer = "officer2";
     private const string SecondPassword = "officer2-password";
-    private static readonly float Patience = (float)DemoFixture.Patience.TotalMilliseconds;
 
     public Task InitializeAsync()
     {
@@ -54,24 +54,24 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         // A drives.
         var start = X();
         var cdpA = await a.Context.NewCDPSessionAsync(a);
-        await TouchAsync(cdpA, a, "touchStart", dy: 0);
-        await TouchAsync(cdpA, a, "touchMove", dy: -60);
-        await WaitFor(() => X() > start + 0.2, "the robot moves forward while officer A holds the joystick");
-        await TouchAsync(cdpA, a, "touchEnd", dy: -60);
-        await WaitFor(() => demo.Robot.World.Drive.Command.Linear == 0 && Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3,
+        await TouchJoystickAsync(cdpA, a, "touchStart", dy: 0);
+        await TouchJoystickAsync(cdpA, a, "touchMove", dy: -60);
+        await WaitUntilAsync(() => X() > start + 0.2, "the robot moves forward while officer A holds the joystick");
+        await TouchJoystickAsync(cdpA, a, "touchEnd", dy: -60);
+        await WaitUntilAsync(() => demo.Robot.World.Drive.Command.Linear == 0 && Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3,
             "the robot stops when A lets go");
 
         // B's joystick and lift are refused by the server, with who holds the robot and since when.
         var still = X();
         var cdpB = await b.Context.NewCDPSessionAsync(b);
-        await TouchAsync(cdpB, b, "touchStart", dy: 0);
-        await TouchAsync(cdpB, b, "touchMove", dy: -60);
+        await TouchJoystickAsync(cdpB, b, "touchStart", dy: 0);
+        await TouchJoystickAsync(cdpB, b, "touchMove", dy: -60);
         await Expect(b.Locator("#toast")).ToContainTextAsync($"Robot {DemoFixture.Serial} is controlled by officer since ");
         var seen = await b.EvaluateAsync<int>("window.telemetryCount");
         await b.WaitForFunctionAsync($"window.telemetryCount >= {seen + 10}", null, new PageWaitForFunctionOptions { Timeout = Patience });
         Assert.True(Math.Abs(X() - still) < 0.01, $"B's joystick moved the robot {X() - still:0.000} m without the lease");
-        await Shot(b, "lease-other-phone-refused");
-        await TouchAsync(cdpB, b, "touchEnd", dy: -60);
+        await ShotAsync(b, "lease-other-phone-refused");
+        await TouchJoystickAsync(cdpB, b, "touchEnd", dy: -60);
         await b.Locator("#lift-up").TapAsync();
         await Expect(b.Locator("#toast")).ToContainTextAsync($"Robot {DemoFixture.Serial} is controlled by officer since ");
 
@@ -87,7 +87,7 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         await Expect(m.Locator("#lease-btn")).ToHaveTextAsync("Take over");
         await m.Locator("#lease-btn").TapAsync();
         await Expect(m.Locator("#confirm-text")).ToHaveTextAsync($"Take over {DemoFixture.Serial} from officer? Their phone loses control at once.");
-        await Shot(m, "lease-takeover-confirm");
+        await ShotAsync(m, "lease-takeover-confirm");
         await m.Locator("#confirm-yes").TapAsync();
         await Expect(m.Locator("#lease")).ToHaveAttributeAsync("data-yours", "true");
         await Expect(a.Locator("#lease")).ToHaveAttributeAsync("data-holder", "maintainer");
@@ -102,7 +102,7 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         await Expect(m.Locator("#audit")).ToContainTextAsync("takeOverLease");
         await Expect(m.Locator("#audit")).ToContainTextAsync("conflict");
         await Expect(m.Locator("#audit")).ToContainTextAsync(SecondOfficer);
-        await Shot(m, "audit-tab");
+        await ShotAsync(m, "audit-tab");
         await m.Locator("button[data-tab='drive']").TapAsync();
         await m.Locator("#lease-btn").TapAsync(); // Release
         await Expect(m.Locator("#lease")).ToHaveAttributeAsync("data-holder", "");
@@ -128,36 +128,36 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         var target = (X: picked[0], Y: picked[1]);
         Assert.True(Math.Abs(target.X - (x0 - 5)) < 0.3 && Math.Abs(target.Y - (y0 + 1)) < 0.3, $"tapped ({x0 - 5:0.00}, {y0 + 1:0.00}), the page picked {target}");
         await Expect(page.Locator("#map-target")).ToBeVisibleAsync();
-        await Shot(page, "map-go-to-confirm");
+        await ShotAsync(page, "map-go-to-confirm");
         await page.Locator("#confirm-yes").TapAsync();
         await Expect(page.Locator("#toast")).ToContainTextAsync("driving to");
         await Expect(page.Locator("#lease")).ToHaveAttributeAsync("data-yours", "true"); // the first command took the free lease
 
         // Pause while it drives: it stops and holds the order; resume: it goes on.
         await Expect(page.Locator("#pause")).ToBeVisibleAsync();
-        await WaitFor(() => Distance(x0, y0) > 0.5, "the robot sets off towards the point");
+        await WaitUntilAsync(() => Distance(x0, y0) > 0.5, "the robot sets off towards the point");
         await page.Locator("#pause").TapAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "paused");
         await Expect(page.Locator("#resume")).ToBeVisibleAsync();
-        await WaitFor(() => Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3, "the paused robot stands still");
-        await Shot(page, "map-paused");
+        await WaitUntilAsync(() => Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3, "the paused robot stands still");
+        await ShotAsync(page, "map-paused");
         await page.Locator("#resume").TapAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "running");
-        await WaitFor(() => double.Hypot(X() - target.X, Y() - target.Y) < 0.3, "the robot reaches the point picked on the map");
+        await WaitUntilAsync(() => double.Hypot(X() - target.X, Y() - target.Y) < 0.3, "the robot reaches the point picked on the map");
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "none");
         await Expect(page.Locator("#map-robot")).ToHaveAttributeAsync("data-x", $"{X():0.00}");
-        await Shot(page, "map-arrived");
+        await ShotAsync(page, "map-arrived");
 
         // Send it back, and cancel on the way (cancel asks first).
         var (x1, y1) = (X(), Y());
         await TapMapAsync(page, x0, y0);
         await page.Locator("#confirm-yes").TapAsync();
-        await WaitFor(() => Distance(x1, y1) > 0.5, "the robot sets off back");
+        await WaitUntilAsync(() => Distance(x1, y1) > 0.5, "the robot sets off back");
         await page.Locator("#cancel").TapAsync();
         await Expect(page.Locator("#confirm-text")).ToContainTextAsync("Cancel the running order");
         await page.Locator("#confirm-yes").TapAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "none");
-        await WaitFor(() => Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3, "the cancelled robot stops");
+        await WaitUntilAsync(() => Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3, "the cancelled robot stops");
         Assert.True(double.Hypot(X() - x0, Y() - y0) > 0.5, "the cancelled order did not reach its point");
 
         // Tap a container: the inspection form is filled with its number, type and pose.
@@ -183,9 +183,10 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         await page.Locator("button[data-tab='map']").TapAsync();
         var counted = await page.EvaluateAsync<int[]>("""
             () => {
-              const base = { ...last, procedureState: 'Measuring', containerNumber: 'TGHU7720313', pointsPlanned: 48, backgroundUSvPerH: 0.07 };
+              // A profile with a 0.43 µSv/h limit: the robot's threshold is 0.50, and the map must go by it.
+              const base = { ...last, procedureState: 'Measuring', containerNumber: 'TGHU7720313', pointsPlanned: 48, backgroundUSvPerH: 0.07, thresholdUSvPerH: 0.5 };
               const progress = [];
-              [[0, 6, -8.5, null], [1, 8, -8.5, 0.08], [2, 10, -8.5, 0.41], [2, 10.5, -8.5, 0.41], [3, 12, -8.5, 0.09]].forEach(([n, x, y, dose]) => {
+              [[0, 6, -8.5, null], [1, 8, -8.5, 0.08], [2, 10, -8.5, 0.41], [2, 10.5, -8.5, 0.41], [3, 12, -8.5, 0.55]].forEach(([n, x, y, dose]) => {
                 render({ ...base, pointsDone: n, x, y, lastDoseUSvPerH: dose });
                 progress.push(document.querySelectorAll('#map-survey circle').length, +document.getElementById('proc-bar').value);
               });
@@ -193,10 +194,13 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
             }
             """);
         Assert.Equal([0, 0, 1, 1, 2, 2, 2, 2, 3, 3], counted);
-        await Expect(page.Locator("#map-survey circle").Nth(1)).ToHaveAttributeAsync("fill", "#ff5252"); // 0.41 is 0.34 over background
-        await Expect(page.Locator("#map-survey circle").Nth(0)).ToHaveAttributeAsync("fill", "#7ee787");
+        await Expect(page.Locator("#map-survey circle").Nth(0)).ToHaveAttributeAsync("fill", "#7ee787"); // 0.08: at background
+        await Expect(page.Locator("#map-survey circle").Nth(1)).ToHaveAttributeAsync("fill", "#ffb300"); // 0.41: under the robot's 0.50 (over a fixed 0.32)
+        await Expect(page.Locator("#map-survey circle").Nth(2)).ToHaveAttributeAsync("fill", "#ff5252"); // 0.55: over it
         await page.Context.CloseAsync();
     }
+
+    private Task SignInAsync(IPage page, string user, string? password = null) => SignInWithPasswordAsync(page, user, password ?? demo.Demo.Accounts[user]);
 
     private double X() => demo.Robot.World.TruePose.X.Meters;
     private double Y() => demo.Robot.World.TruePose.Y.Meters;
@@ -207,55 +211,4 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         var leases = demo.Demo.Web!.Services.GetRequiredService<ControlLeases>();
         if (leases.Current(DemoFixture.Serial) is { } held) leases.Release(DemoFixture.Serial, held.User);
     }
-
-    /// <summary>Tap the map where the yard point (x, y) is drawn (the SVG keeps the yard's aspect ratio).</summary>
-    private static async Task TapMapAsync(IPage page, double x, double y)
-    {
-        var box = await page.Locator("#map").BoundingBoxAsync() ?? throw new InvalidOperationException("no map");
-        var bounds = await page.EvaluateAsync<double[]>("() => [yard.bounds.minX, yard.bounds.minY, yard.bounds.maxX, yard.bounds.maxY]");
-        var px = box.X + (x - bounds[0]) / (bounds[2] - bounds[0]) * box.Width;
-        var py = box.Y + (bounds[3] - y) / (bounds[3] - bounds[1]) * box.Height;
-        await page.Touchscreen.TapAsync((float)px, (float)py);
-    }
-
-    private async Task SignInAsync(IPage page, string user, string? password = null)
-    {
-        await page.GotoAsync("/");
-        await page.Locator("#user").FillAsync(user);
-        await page.Locator("#password").FillAsync(password ?? demo.Demo.Accounts[user]);
-        await page.Locator("#signin button[type=submit]").TapAsync();
-        await Expect(page.Locator("#robots")).ToBeVisibleAsync();
-    }
-
-    private static async Task OpenRobotAsync(IPage page)
-    {
-        await page.Locator($"#robot-list button[data-serial='{DemoFixture.Serial}']").TapAsync();
-        await Expect(page.Locator("#live")).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("window.telemetryCount > 2", null, new PageWaitForFunctionOptions { Timeout = Patience });
-    }
-
-    /// <summary>A real touch on the joystick (CDP Input.dispatchTouchEvent), dy pixels from its centre.</summary>
-    private static async Task TouchAsync(ICDPSession cdp, IPage page, string type, double dy)
-    {
-        var box = await page.Locator("#joystick").BoundingBoxAsync() ?? throw new InvalidOperationException("no joystick");
-        var x = box.X + box.Width / 2;
-        var y = box.Y + box.Height / 2 + dy;
-        var points = type == "touchEnd" ? Array.Empty<object>() : [new Dictionary<string, object> { ["x"] = x, ["y"] = y, ["id"] = 1 }];
-        await cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object> { ["type"] = type, ["touchPoints"] = points });
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(DemoFixture.Patience);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) Assert.Fail("timed out waiting until " + what);
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
-
-    private static async Task Shot(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DemoFixture.ScreenshotDir, name + ".png") });
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

@@ -398,6 +398,7 @@ public sealed class RobotController
                 WallDistanceM = _hw.WallRange.Distance?.Meters,
                 Activity = ActivityUnlocked(),
                 OperatorLinkUp = !_supervisor.ActiveCauses.Contains(FailsafeCause.OperatorLinkLost),
+                AlarmOn = _hw.Alarm.BuzzerOn,
                 Procedure = Procedure.Telemetry(),
             };
         }

@@ -149,6 +149,7 @@ public sealed partial class InspectionProcedure
         PointsPlanned = _run?.PlannedPoints ?? 0,
         CurrentPoint = _run?.Current?.PointId,
         BackgroundUSvPerH = _background is { } b ? Math.Round(b.Result.DoseRateUSvPerH, 5) : null,
+        ThresholdUSvPerH = _background is { } t ? Math.Round(t.Result.DoseRateUSvPerH + _profile.LimitUSvPerH, 5) : null,
         LastDoseUSvPerH = _run?.Points.LastOrDefault()?.DoseRateUSvPerH,
         LastVerdict = _lastReport?.Verdict,
         LastReportId = _lastReport?.ReportId,

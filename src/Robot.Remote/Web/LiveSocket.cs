@@ -338,6 +338,8 @@ internal static class LiveSocket
         CurrentPoint = t.Procedure?.CurrentPoint,
         LastDoseUSvPerH = t.Procedure?.LastDoseUSvPerH,
         BackgroundUSvPerH = t.Procedure?.BackgroundUSvPerH,
+        ThresholdUSvPerH = t.Procedure?.ThresholdUSvPerH,
+        AlarmOn = t.AlarmOn,
     };
 
     /// <summary>The latest joystick position and when it came.</summary>

@@ -64,6 +64,10 @@ public sealed record LiveTelemetry
     public string? CurrentPoint { get; init; }
     public double? LastDoseUSvPerH { get; init; }
     public double? BackgroundUSvPerH { get; init; }
+    /// <summary>Background + the profile's limit, as the robot decides with it.</summary>
+    public double? ThresholdUSvPerH { get; init; }
+    /// <summary>The robot's alarm is sounding (an EXCEEDS verdict not yet silenced).</summary>
+    public bool AlarmOn { get; init; }
 }
 
 /// <summary>What the page sends on its socket: joystick samples (t = "joy"), "stop", and the heartbeat "hb" that keeps its lease.</summary>

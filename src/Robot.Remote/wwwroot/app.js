@@ -76,7 +76,7 @@ const T = {
 };
 const $ = id => document.getElementById(id);
 let lang = localStorage.getItem('lang') || ((navigator.languages || [navigator.language || 'en'])[0].toLowerCase().startsWith('zh') ? 'zh' : 'en');
-let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null, alarmArgs = null;
+let me = null, csrf = '', serial = null, ws = null, last = null, doseHistory = [], alarmFor = null, alarmArgs = null, firstTelemetry = true;
 let lease = null, yard = null, pose = null, liveState = null, survey = { key: null, done: 0, points: [] }, goTarget = null, hbTimer = null;
 
 // A procedure state or an activity as the robot names it, in the page's language (English when the
@@ -150,7 +150,7 @@ function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;
 
 // ---- live view ---------------------------------------------------------------------------------
 function openRobot(s) {
-  serial = s; last = null; doseHistory = []; lease = null; pose = null; liveState = null; goTarget = null; survey = { key: null, done: 0, points: [] };
+  serial = s; last = null; firstTelemetry = true; doseHistory = []; lease = null; pose = null; liveState = null; goTarget = null; survey = { key: null, done: 0, points: [] };
   $('robot-name').textContent = s; show('live'); renderLease(); openSocket(); loadYard();
 }
 function openSocket() {
@@ -219,7 +219,14 @@ function render(d) {
   trackSurvey(d);
   drawRobot();
   renderOrder(d);
-  if (d.verdict === 'EXCEEDS' && d.reportId && alarmFor !== d.reportId) raiseAlarm(d);
+  // An EXCEEDS verdict raises the alarm when it comes while this page watches. One already on record
+  // when the page opened the robot is old news unless the robot's own alarm is still sounding.
+  if (d.verdict === 'EXCEEDS' && d.reportId && alarmFor !== d.reportId) {
+    if (firstTelemetry && !d.alarmOn) alarmFor = d.reportId; else raiseAlarm(d);
+  }
+  firstTelemetry = false;
+  // Silence is offered only while there is something to silence (another phone may have done it).
+  if (!$('alarm').hidden) $('alarm-silence').hidden = !canCommand() || !d.alarmOn;
 }
 // The procedure box: an inspection's progress point by point, or a plain order; pause / resume / cancel while either runs.
 function renderOrder(d = last) {
@@ -250,7 +257,7 @@ function drawChart() {
 function raiseAlarm(d) {
   alarmFor = d.reportId; alarmArgs = [d.containerNumber || d.reportId];
   $('alarm-text').textContent = t('exceeds', ...alarmArgs); $('alarm').hidden = false;
-  $('alarm-silence').hidden = !canCommand();
+  $('alarm-silence').hidden = !canCommand() || !d.alarmOn;
   // The officer's overview at once: the banner, then the lease line, the STOP state and the gauge right under it.
   window.scrollTo(0, 0);
   if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
@@ -418,13 +425,16 @@ function trackSurvey(d) {
   if (key !== survey.key || d.pointsDone < survey.done) survey = { key, done: d.pointsDone, points: [] };
   if (d.pointsDone > survey.done) {
     survey.done = d.pointsDone;
-    const p = { x: d.x, y: d.y, dose: d.lastDoseUSvPerH, bg: d.backgroundUSvPerH, n: d.pointsDone };
+    const p = { x: d.x, y: d.y, dose: d.lastDoseUSvPerH, bg: d.backgroundUSvPerH, thr: d.thresholdUSvPerH, n: d.pointsDone };
     survey.points.push(p); const g = $('map-survey'); if (g) drawPoint(p, g);
   }
 }
+// Red at or over the robot's own threshold (background + the profile's limit), amber from 40 % of the
+// limit above background, green below; SN/T 0570's 0.25 µSv/h limit when the robot did not say.
 function drawPoint(p, parent) {
+  const limit = p.thr != null && p.bg != null ? p.thr - p.bg : 0.25;
   const net = p.dose != null && p.bg != null ? p.dose - p.bg : 0;
-  const fill = net >= 0.25 ? '#ff5252' : net >= 0.1 ? '#ffb300' : '#7ee787';
+  const fill = net >= limit ? '#ff5252' : net >= 0.4 * limit ? '#ffb300' : '#7ee787';
   const c = el('circle', { class: 'pt', cx: sx(p.x), cy: sy(p.y), r: .45, fill }, parent);
   el('title', {}, c).textContent = `#${p.n} ${p.dose != null ? p.dose.toFixed(3) + ' µSv/h' : ''}`;
 }

@@ -105,6 +105,15 @@ public class InspectionProcedureTests
         Assert.InRange(spot.HeightM, 0.8, 1.8);
         Assert.Equal(LampColor.Red, rig.World.Alarm.Lamp);
         Assert.True(rig.World.Alarm.BuzzerOn);
+
+        // Telemetry tells clients the alarm sounds and the line the robot decided by, until someone silences it.
+        var telemetry = rig.Controller.BuildTelemetry(1);
+        Assert.True(telemetry.AlarmOn);
+        Assert.Equal(report.ThresholdUSvPerH!.Value, telemetry.Procedure!.ThresholdUSvPerH!.Value, 4);
+        Assert.Equal(report.Background!.DoseRateUSvPerH + FastProfile().LimitUSvPerH, telemetry.Procedure.ThresholdUSvPerH!.Value, 4);
+        Assert.True(rig.Controller.HandleCommand(rig.Command(CommandNames.SilenceAlarm)).Accepted);
+        Assert.False(rig.Controller.BuildTelemetry(2).AlarmOn);
+        Assert.Equal(LampColor.Red, rig.World.Alarm.Lamp);
     }
 
     [Fact]

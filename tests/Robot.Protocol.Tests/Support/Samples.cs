@@ -346,10 +346,11 @@ internal static class Samples
         WallDistanceM = 0.1,
         Activity = "order",
         OperatorLinkUp = true,
+        AlarmOn = true,
         Procedure = new ProcedureTelemetry
         {
             State = "Measuring", InspectionId = "INS-20261126-212836-a1b2c3", ContainerNumber = "CSQU3054383", PointsDone = 12, PointsPlanned = 48,
-            CurrentPoint = "right-04-h1.3", BackgroundUSvPerH = 0.071, LastDoseUSvPerH = 0.074, LastVerdict = "PASS", LastReportId = "R-20261126-201500-ffeedd",
+            CurrentPoint = "right-04-h1.3", BackgroundUSvPerH = 0.071, ThresholdUSvPerH = 0.321, LastDoseUSvPerH = 0.074, LastVerdict = "PASS", LastReportId = "R-20261126-201500-ffeedd",
         },
     };
 
