@@ -17,16 +17,21 @@ public sealed class PhoneRemoteTests(DemoFixture demo)
         await Expect(page.Locator($"#robot-list button[data-serial='{DemoFixture.Serial}'] .online")).ToBeVisibleAsync();
         await ShotAsync(page, "robots");
         await OpenRobotAsync(page);
+        // The VDA 5050 operating mode (the page asked for the state on opening) and the detector's status.
+        await Expect(page.Locator("#s-mode")).ToHaveTextAsync("automatic");
+        await Expect(page.Locator("#s-det")).ToHaveTextAsync("ok");
 
         var start = X();
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await TouchJoystickAsync(cdp, page, "touchStart", dy: 0);
         await TouchJoystickAsync(cdp, page, "touchMove", dy: -60); // push forward
         await WaitUntilAsync(() => X() > start + 0.2, "the robot moves forward while the finger is down");
+        await Expect(page.Locator("#s-mode")).ToHaveTextAsync("manual");
         await ShotAsync(page, "live-driving");
         await TouchJoystickAsync(cdp, page, "touchEnd", dy: -60);
         await WaitUntilAsync(() => demo.Robot.World.Drive.Command.Linear == 0 && Math.Abs(demo.Robot.World.Drive.MeasuredLinear.MetersPerSecond) < 1e-3,
             "the robot stops when the finger is lifted");
+        await Expect(page.Locator("#s-mode")).ToHaveTextAsync("automatic");
         await page.Context.CloseAsync();
     }
 

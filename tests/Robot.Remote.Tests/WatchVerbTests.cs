@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Robot.Protocol.Topics;
 using Robot.Remote.Tests.Support;
+using Robot.TestSupport;
 
 namespace Robot.Remote.Tests;
 
@@ -38,6 +39,24 @@ public sealed class WatchVerbTests : RemoteTestBase
         Assert.Contains("alarm emergencyStop: E-stop latched by command", ev);
         var invalid = Assert.Single(result.Lines, l => l.Contains(" invalid ", StringComparison.Ordinal));
         Assert.Contains("robot/v1/R1/telemetry", invalid);
+    }
+
+    [Fact]
+    public async Task Watching_asks_the_robot_for_its_state_at_once_so_an_idle_robot_shows_it_without_waiting()
+    {
+        Robot.AnswerStateRequests = true;
+        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "watch", Serial, "--count", "1");
+
+        var (topic, json) = await NextAsync(Robot.StateRequests);
+        var result = await run.WaitAsync(Patience);
+
+        Assert.Equal($"uagv/v2/{FakeRobot.Manufacturer}/{Serial}/instantActions", topic);
+        Vda5050Schemas.Shared.AssertValid("instantActions", json);
+        using var doc = JsonDocument.Parse(json);
+        var action = Assert.Single(doc.RootElement.GetProperty("actions").EnumerateArray().ToArray());
+        Assert.Equal(("stateRequest", "NONE"), (action.GetProperty("actionType").GetString(), action.GetProperty("blockingType").GetString()));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(" state ", Assert.Single(result.Lines), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,6 +53,25 @@ public sealed partial class RobotClient
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ask the robot to publish its state now (VDA 5050 instant action stateRequest). Best effort:
+    /// false when the robot is unknown on the broker or the link is down; nothing waits for the state.
+    /// </summary>
+    public async Task<bool> RequestStateAsync(string serialNumber, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var manufacturer = await FindManufacturerAsync(serialNumber, cancellationToken).ConfigureAwait(false);
+            var topic = TopicScheme.Vda(manufacturer, serialNumber, MessageKind.InstantActions);
+            var message = MotionOrders.Instant(manufacturer, serialNumber, NextHeaderId(topic), _time.GetUtcNow(), MotionOrders.StateRequest);
+            return await _link.PublishAsync(new LinkMessage(topic, ProtocolCodec.Encode(message), 1), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RobotClientException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
     private async Task<MotionOutcome> PublishAndFollowStateAsync(string serialNumber, string manufacturer, LinkMessage message, string what,
         Func<State, MotionOutcome?> decide, CancellationToken cancellationToken)
     {

@@ -247,6 +247,10 @@ public sealed partial class RobotClient : IAsyncDisposable
             await _link.SubscribeAsync(telemetry, 0, cancellationToken).ConfigureAwait(false);
             await _link.SubscribeAsync(state, 0, cancellationToken).ConfigureAwait(false);
             await _link.SubscribeAsync(events, 1, cancellationToken).ConfigureAwait(false);
+            // An idle robot publishes state only every StateMaxInterval (30 s): ask for one now, so
+            // a watcher sees the operating mode and order at once rather than half a minute later.
+            // In the background: finding an unknown robot's manufacturer must not hold up the stream.
+            _ = Task.Run(() => RequestStateAsync(serialNumber, cancellationToken), CancellationToken.None);
             await foreach (var message in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return message;

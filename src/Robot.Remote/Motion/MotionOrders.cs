@@ -18,6 +18,9 @@ public static class MotionOrders
     /// <summary>Drop the running order; a running inspection ends INVALID ("cancelled by the operator").</summary>
     public const string CancelOrder = "cancelOrder";
 
+    /// <summary>Ask for the robot's state now (it changes nothing on the robot).</summary>
+    public const string StateRequest = "stateRequest";
+
     public static readonly IReadOnlyList<string> OrderControls = [StartPause, StopPause, CancelOrder];
 
     public static string GoToOrderId(DateTimeOffset now) =>
@@ -77,11 +80,11 @@ public static class MotionOrders
         };
     }
 
-    /// <summary>One instant action (startPause, stopPause or cancelOrder) under a fresh actionId.</summary>
+    /// <summary>One instant action (startPause, stopPause, cancelOrder or stateRequest) under a fresh actionId.</summary>
     public static InstantActions Instant(string manufacturer, string serialNumber, long headerId, DateTimeOffset now, string actionType)
     {
-        if (!OrderControls.Contains(actionType))
-            throw new ArgumentException($"'{actionType}' is not one of {string.Join(", ", OrderControls)}", nameof(actionType));
+        if (!OrderControls.Contains(actionType) && actionType != StateRequest)
+            throw new ArgumentException($"'{actionType}' is not one of {string.Join(", ", OrderControls)} or {StateRequest}", nameof(actionType));
         return new InstantActions
         {
             HeaderId = headerId,
@@ -95,7 +98,8 @@ public static class MotionOrders
                 {
                     ActionType = actionType,
                     ActionId = $"{actionType}-{Guid.NewGuid().ToString("N")[..12]}",
-                    BlockingType = BlockingType.Hard,
+                    // stateRequest only asks: it must not hold up anything the robot is doing.
+                    BlockingType = actionType == StateRequest ? BlockingType.None : BlockingType.Hard,
                 },
             ],
         };

@@ -83,7 +83,7 @@ internal static class LiveSocket
                     LiveMessage? live = m.Message switch
                     {
                         Telemetry t => new LiveMessage { T = "telemetry", Telemetry = ToLive(t) },
-                        State s => new LiveMessage { T = "state", State = new LiveState(s.AgvPosition?.X, s.AgvPosition?.Y, s.AgvPosition?.Theta, s.Paused ?? false, s.Driving, s.OrderId) },
+                        State s => new LiveMessage { T = "state", State = new LiveState(s.AgvPosition?.X, s.AgvPosition?.Y, s.AgvPosition?.Theta, s.Paused ?? false, s.Driving, s.OrderId, s.OperatingMode.ToString().ToLowerInvariant()) },
                         RobotEvent e => new LiveMessage { T = "event", Severity = e.Severity, Message = $"{e.Kind}: {e.Message}" },
                         _ => null,
                     };

@@ -27,7 +27,8 @@ public sealed record LeaseConflict(string Error, LeaseView Lease);
 public sealed record YardView(YardBounds Bounds, IReadOnlyList<YardContainer> Containers);
 
 /// <summary>The robot's pose and order as its VDA 5050 state says (agvPosition, paused, driving, orderId).</summary>
-public sealed record LiveState(double? X, double? Y, double? Theta, bool Paused, bool Driving, string OrderId);
+/// <summary>The robot's VDA 5050 state as the page shows it; operatingMode in lower case (automatic, manual, ...).</summary>
+public sealed record LiveState(double? X, double? Y, double? Theta, bool Paused, bool Driving, string OrderId, string OperatingMode);
 
 /// <summary>What the page's socket receives: telemetry boiled down to what the page shows.</summary>
 public sealed record LiveMessage

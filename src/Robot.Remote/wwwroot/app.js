@@ -7,6 +7,9 @@ const T = {
     title: 'Radiation robot', signIn: 'Sign in', user: 'User', password: 'Password', signInButton: 'Sign in',
     robots: 'Robots', refresh: 'Refresh', back: '‹ Robots', drive: 'Drive', inspect: 'Inspect', reports: 'Reports',
     connection: 'Link', battery: 'Battery', activity: 'Activity', lift: 'Lift', speed: 'Speed', estop: 'E-stop',
+    mode: 'Mode', detector: 'Detector',
+    modes: { automatic: 'automatic', semiautomatic: 'semi-auto', manual: 'manual', service: 'service', teachin: 'teach-in' },
+    detectorStates: { ok: 'ok', warmingUp: 'warming up', fault: 'FAULT', saturated: 'SATURATED', silent: 'SILENT' },
     liftUp: 'Lift ▲', liftDown: 'Lift ▼', resetEstop: 'Reset e-stop', containerNumber: 'Container number', containerType: 'Type',
     startInspection: 'Start inspection', estopButton: 'STOP', online: 'online', offline: 'offline', noRobots: 'No robots on the broker',
     latched: 'LATCHED', clear: 'clear', observerRefused: 'Observers may watch only: this command is not allowed for your role',
@@ -43,6 +46,9 @@ const T = {
     title: '辐射检测机器人', signIn: '登录', user: '用户名', password: '密码', signInButton: '登录',
     robots: '机器人', refresh: '刷新', back: '‹ 机器人', drive: '驾驶', inspect: '检测', reports: '报告',
     connection: '连接', battery: '电量', activity: '状态', lift: '升降', speed: '速度', estop: '急停',
+    mode: '模式', detector: '探测器',
+    modes: { automatic: '自动', semiautomatic: '半自动', manual: '手动', service: '维护', teachin: '示教' },
+    detectorStates: { ok: '正常', warmingUp: '预热中', fault: '故障', saturated: '饱和', silent: '无信号' },
     liftUp: '升 ▲', liftDown: '降 ▼', resetEstop: '复位急停', containerNumber: '集装箱号', containerType: '箱型',
     startInspection: '开始检测', estopButton: '急停', online: '在线', offline: '离线', noRobots: '代理上没有机器人',
     latched: '已锁定', clear: '正常', observerRefused: '观察员只能查看：您的角色不允许此命令',
@@ -94,6 +100,7 @@ function applyLang() {
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
   if (alarmArgs) $('alarm-text').textContent = t('exceeds', ...alarmArgs);
   if (last) render(last);
+  if (liveState) $('s-mode').textContent = named('modes', liveState.operatingMode);
   renderLease();
   if (typeof renderShownReport === 'function') renderShownReport();
 }
@@ -151,7 +158,7 @@ function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;
 // ---- live view ---------------------------------------------------------------------------------
 function openRobot(s) {
   serial = s; last = null; firstTelemetry = true; doseHistory = []; lease = null; pose = null; liveState = null; goTarget = null; survey = { key: null, done: 0, points: [] };
-  $('robot-name').textContent = s; show('live'); renderLease(); openSocket(); loadYard();
+  $('robot-name').textContent = s; $('s-mode').textContent = '—'; $('s-det').textContent = '—'; show('live'); renderLease(); openSocket(); loadYard();
 }
 function openSocket() {
   closeSocket();
@@ -161,7 +168,7 @@ function openSocket() {
     const m = JSON.parse(e.data);
     if (m.t === 'telemetry') { last = m.telemetry; lastHeard = Date.now(); window.telemetryCount = (window.telemetryCount || 0) + 1; render(last); }
     else if (m.t === 'lease') setLease(m.lease);
-    else if (m.t === 'state') { liveState = m.state; if (m.state.x != null) { pose = { x: m.state.x, y: m.state.y, theta: m.state.theta }; drawRobot(); } renderOrder(); }
+    else if (m.t === 'state') { liveState = m.state; $('s-mode').textContent = named('modes', m.state.operatingMode); if (m.state.x != null) { pose = { x: m.state.x, y: m.state.y, theta: m.state.theta }; drawRobot(); } renderOrder(); }
     else if (m.t === 'error') toast(socketError(m.message), true);
     else if (m.t === 'event' && m.severity !== 'info') toast(m.message, m.severity === 'alarm');
   };
@@ -207,6 +214,7 @@ function render(d) {
   $('s-speed').textContent = d.linearMps.toFixed(2) + ' m/s';
   $('s-estop').textContent = d.emergencyStop ? t('latched') : t('clear');
   $('s-estop').className = d.emergencyStop ? 'offline' : 'online';
+  $('s-det').textContent = named('detectorStates', d.detectorStatus); $('s-det').className = d.detectorStatus === 'ok' ? 'online' : 'offline';
   $('estop').classList.toggle('latched', d.emergencyStop);
   document.body.dataset.activity = d.activity; document.body.dataset.estop = d.emergencyStop;
   const dose = d.doseRateUSvPerH;

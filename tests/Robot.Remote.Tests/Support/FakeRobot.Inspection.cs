@@ -83,6 +83,10 @@ internal sealed partial class FakeRobot
     /// <summary>Every order and instantActions payload exactly as it came over the wire (for the schema checks).</summary>
     public Channel<(string Topic, string Json)> Raw { get; } = Channel.CreateUnbounded<(string, string)>();
     public Channel<InstantActions> InstantActions { get; } = Channel.CreateUnbounded<InstantActions>();
+    /// <summary>Every stateRequest instant action, as it came over the wire.</summary>
+    public Channel<(string Topic, string Json)> StateRequests { get; } = Channel.CreateUnbounded<(string, string)>();
+    /// <summary>Answer a stateRequest with <see cref="SampleState"/>, as the robot publishes its state at once; off: only recorded.</summary>
+    public bool AnswerStateRequests { get; set; }
     /// <summary>Take every order at once (state names it as running); off: orders are only recorded.</summary>
     public bool AnswerOrders { get; set; }
     /// <summary>The order the fake robot runs ("" when none): cancelOrder without one FAILS as the robot's does.</summary>

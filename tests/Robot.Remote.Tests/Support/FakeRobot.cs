@@ -213,6 +213,11 @@ internal sealed partial class FakeRobot : IAsyncDisposable
                 Orders.Writer.TryWrite((message.Topic, order));
                 if (AnswerOrders) await AnswerOrderAsync(order);
                 break;
+            case InstantActions { Actions: [{ ActionType: "stateRequest" }] } request:
+                // Every watcher asks for the state when it starts; kept apart from the order controls the tests follow.
+                StateRequests.Writer.TryWrite((message.Topic, System.Text.Encoding.UTF8.GetString(message.Payload.Span)));
+                if (AnswerStateRequests) await PublishAsync(TopicScheme.Vda(Manufacturer, SerialNumber, MessageKind.State), SampleState());
+                break;
             case InstantActions actions:
                 Raw.Writer.TryWrite((message.Topic, System.Text.Encoding.UTF8.GetString(message.Payload.Span)));
                 InstantActions.Writer.TryWrite(actions);
