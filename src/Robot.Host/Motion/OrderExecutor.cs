@@ -231,6 +231,9 @@ public sealed class OrderExecutor
     }
 
     /// <summary>Record an instant action's outcome in actionStates.</summary>
+    /// <summary>How many instant actions state reports before the oldest finished ones are dropped.</summary>
+    public const int MaxRememberedInstantActions = 32;
+
     public void RecordInstantAction(VdaAction action, ActionStatus status, string? result = null)
     {
         if (!_actionStates.ContainsKey(action.ActionId)) _actionOrder.Add(action.ActionId);
@@ -243,7 +246,9 @@ public sealed class OrderExecutor
             ResultDescription = result,
         };
         // Keep the list bounded on a long-running robot: drop the oldest finished instant actions.
-        while (_actionOrder.Count > 200)
+        // Every watching page asks for the state once (stateRequest), and state goes out at up to
+        // 10 Hz: a long tail of finished requests would only fatten every state message.
+        while (_actionOrder.Count > MaxRememberedInstantActions)
         {
             var oldest = _actionOrder.FirstOrDefault(id => _actionStates[id].ActionStatus is ActionStatus.Finished or ActionStatus.Failed);
             if (oldest is null) break;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Robot.Host.Motion;
 using Robot.Host.Tests.Support;
 using Robot.Protocol.Codec;
 using Robot.Protocol.Vda5050;
@@ -221,5 +222,18 @@ public class OrderExecutionTests
         await using var rig = new RobotRig();
         Assert.Null(rig.Controller.HandleOrder(rig.Order("o1", 0, RobotRig.Node("n1", 0, 0, 0), RobotRig.Node("n2", 2, 6, 0))));
         Assert.Equal(ProtocolErrorCode.Busy, rig.Controller.HandleTeleop(rig.Teleop(0.2))?.Code);
+    }
+
+    [Fact]
+    public async Task State_keeps_only_the_newest_finished_instant_actions_however_many_watchers_asked()
+    {
+        await using var rig = new RobotRig();
+        for (var i = 0; i < 100; i++) rig.Controller.HandleInstantActions(rig.Instant("stateRequest"));
+        rig.Controller.HandleInstantActions(rig.Instant("startPause"));
+
+        var states = rig.State().ActionStates;
+        Assert.Equal(OrderExecutor.MaxRememberedInstantActions, states.Count);
+        Assert.Equal("startPause", states[^1].ActionType);
+        Assert.All(states, a => Assert.Contains(a.ActionStatus, new[] { ActionStatus.Finished, ActionStatus.Failed }));
     }
 }
