@@ -85,6 +85,70 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         }
     }
 
+    /// <summary>
+    /// The trimmed native binary speaks TLS (OpenSSL through System.Net.Security) and trusts the
+    /// broker only through the port's CA file, as docs/operations.md has the maintainer set it up.
+    /// </summary>
+    [Theory]
+    [InlineData("amd64", 30)]
+    [InlineData("arm64", 180)]
+    public async Task Packaged_host_connects_over_TLS_trusting_the_port_CA_and_refuses_a_broker_it_cannot_trust(string arch, int startSeconds)
+    {
+        var package = fixture.Get(arch);
+        await using var broker = await TlsTestBroker.StartAsync(_dir);
+        var serial = "TLS-" + arch.ToUpperInvariant();
+        var prefix = $"uagv/v2/PortCustoms/{serial}/";
+        var messages = new ConcurrentQueue<LinkMessage>();
+        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "package-tls-test", CaCertificateFile = broker.CaFile }, TimeProvider.System);
+        client.MessageReceived = m => { messages.Enqueue(m); return Task.CompletedTask; };
+        await client.SubscribeAsync(prefix + "connection");
+        using (var connect = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await client.StartAsync(connect.Token);
+
+        string Config(string caFile) => WriteConfig(new
+        {
+            Robot = new { Manufacturer = "PortCustoms", SerialNumber = serial },
+            Broker = new { Embedded = false },
+            Link = new { BrokerUri = broker.Uri.ToString(), CaCertificateFile = caFile },
+            Records = new { DatabasePath = Path.Combine(_dir, "records-" + Path.GetFileNameWithoutExtension(caFile), "robot-records.db") },
+            Hardware = new { Kind = "virtual" },
+        });
+
+        // Trusting another CA: the host runs (safe, without a link) and says why it cannot connect.
+        var (file, args) = package.Command("run", "--config", Config(broker.OtherCaFile));
+        using (var distrustful = Start(file, args, out var refusedOutput))
+        {
+            try
+            {
+                await Until(() => refusedOutput.ToString().Contains("the broker's certificate is not trusted: its chain does not end at the CA in " + broker.OtherCaFile, StringComparison.Ordinal),
+                    TimeSpan.FromSeconds(startSeconds), distrustful, refusedOutput, "the refusal of the broker's certificate");
+                Assert.DoesNotContain(messages, m => State(m) == "ONLINE");
+                Signal(distrustful.Id, "TERM");
+                using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
+                await distrustful.WaitForExitAsync(exit.Token);
+            }
+            finally
+            {
+                if (!distrustful.HasExited) distrustful.Kill(entireProcessTree: true);
+            }
+        }
+
+        (file, args) = package.Command("run", "--config", Config(broker.CaFile));
+        using var host = Start(file, args, out var output);
+        try
+        {
+            await Until(() => messages.Any(m => State(m) == "ONLINE"), TimeSpan.FromSeconds(startSeconds), host, output, "ONLINE over TLS");
+            Signal(host.Id, "TERM");
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(arch == "amd64" ? 20 : 90));
+            await host.WaitForExitAsync(exit.Token);
+            Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode} after SIGTERM:\n{output}");
+            await Until(() => messages.Any(m => State(m) == "OFFLINE"), TimeSpan.FromSeconds(15), null, output, "OFFLINE over TLS");
+        }
+        finally
+        {
+            if (!host.HasExited) host.Kill(entireProcessTree: true);
+        }
+    }
+
     [Theory]
     [InlineData("{\"Hardware\":{\"Kind\":\"virtual\"},\"Safety\":{\"TickHz2\":50}}", "Safety", "TickHz2")]
     [InlineData("{\"Hardware\":{\"Kind\":\"virtual\"},\"Safety\":{\"MaxLinearSpeedMps\":\"fast\"}}", "Safety:MaxLinearSpeedMps", "fast")]

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
@@ -23,6 +25,8 @@ public sealed class MqttLink : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<LinkMessage>> _pendingRequests = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly X509Certificate2Collection? _trustedAuthorities;
+    private string? _certificateProblem;
     private LinkMessage? _will;
     private Task? _loop;
     private int _connectCount;
@@ -34,6 +38,7 @@ public sealed class MqttLink : IAsyncDisposable
         _options = options;
         _time = time;
         _log = logger ?? NullLogger.Instance;
+        _trustedAuthorities = options.CaCertificateFile is { } ca ? MqttLinkOptions.LoadCertificateAuthorities(ca) : null;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -280,7 +285,8 @@ public sealed class MqttLink : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    LastConnectError = Describe(ex);
+                    LastConnectError = _certificateProblem is { } bad ? $"the broker's certificate is not trusted: {bad}" : Describe(ex);
+                    _certificateProblem = null;
                     _log.LogWarning("cannot reach broker {Broker}: {Reason}; retrying in {Delay} ms", _options.BrokerUri, LastConnectError, (int)delay.TotalMilliseconds);
                     try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
@@ -290,6 +296,44 @@ public sealed class MqttLink : IAsyncDisposable
             // Connected: sleep until a drop wakes us (or a slow periodic check, in case an event was missed).
             try { await _wake.WaitAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
         }
+    }
+
+    /// <summary>
+    /// The broker's certificate: with Link:CaCertificateFile its chain must end at that CA and only
+    /// there (revocation is not checked: a port CA seldom publishes lists the robot could reach);
+    /// otherwise the system's roots decide. The name must match in both cases. Records why it failed,
+    /// so the log says more than "rejected".
+    /// </summary>
+    private bool ValidateBrokerCertificate(MqttClientCertificateValidationEventArgs e)
+    {
+        if (_options.AllowUntrustedCertificates) return true;
+        var errors = e.SslPolicyErrors;
+        string? chainProblem = null;
+        if (_trustedAuthorities is { } roots && e.Certificate is { } presented)
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            // Intermediates the broker sent along.
+            if (e.Chain is { } sent) foreach (var element in sent.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            errors &= ~SslPolicyErrors.RemoteCertificateChainErrors;
+            if (!chain.Build(certificate))
+            {
+                errors |= SslPolicyErrors.RemoteCertificateChainErrors;
+                chainProblem = $"its chain does not end at the CA in {_options.CaCertificateFile} ({string.Join(", ", chain.ChainStatus.Select(c => c.Status))})";
+            }
+        }
+        if (errors == SslPolicyErrors.None) return true;
+        var problems = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) problems.Add("the broker sent none");
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+            problems.Add($"it is for {e.Certificate?.Subject ?? "another name"}, not {_options.BrokerUri.Host}");
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+            problems.Add(chainProblem ?? $"no trusted root of this system signed it ({string.Join(", ", e.Chain?.ChainStatus.Select(c => c.Status) ?? [])}; set Link:CaCertificateFile to the port's CA)");
+        _certificateProblem = string.Join("; ", problems);
+        return false;
     }
 
     private static string Describe(Exception ex) => ex switch
@@ -314,7 +358,7 @@ public sealed class MqttLink : IAsyncDisposable
             builder = builder.WithTlsOptions(tls =>
             {
                 tls.UseTls();
-                if (_options.AllowUntrustedCertificates) tls.WithCertificateValidationHandler(_ => true);
+                tls.WithCertificateValidationHandler(ValidateBrokerCertificate);
             });
         }
         if (_will is { } will)

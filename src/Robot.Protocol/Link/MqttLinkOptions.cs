@@ -10,6 +10,12 @@ public sealed class MqttLinkOptions
     public string? Password { get; set; }
     /// <summary>Only for test brokers with self-signed certificates. Never on a real port network.</summary>
     public bool AllowUntrustedCertificates { get; set; }
+    /// <summary>
+    /// PEM file with the certificate authority (or authorities) that signed the broker's certificate,
+    /// for a port network with its own CA: the broker's chain must end there (the system's roots are
+    /// not used) and its name must match the BrokerUri host. Null: the system's trusted roots.
+    /// </summary>
+    public string? CaCertificateFile { get; set; }
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -27,7 +33,28 @@ public sealed class MqttLinkOptions
         if (Password is not null && Username is null) return "Password is set but Username is not";
         if (KeepAlive < TimeSpan.FromSeconds(1)) return "KeepAlive must be at least 1 s";
         if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay) return "reconnect delays must be positive and Max >= Min";
+        if (CaCertificateFile is { } ca)
+        {
+            if (!UseTls) return $"CaCertificateFile is set but BrokerUri '{BrokerUri}' is not mqtts://";
+            if (AllowUntrustedCertificates) return "CaCertificateFile and AllowUntrustedCertificates contradict each other: set one";
+            try
+            {
+                if (LoadCertificateAuthorities(ca).Count == 0) return $"CaCertificateFile: no PEM certificate in {ca}";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                return $"CaCertificateFile: cannot read {ca}: {ex.Message}";
+            }
+        }
         return null;
+    }
+
+    /// <summary>The certificates of a PEM file (CERTIFICATE blocks; anything else in it is ignored).</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2Collection LoadCertificateAuthorities(string pemFile)
+    {
+        var collection = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        collection.ImportFromPemFile(pemFile);
+        return collection;
     }
 
     public int Port => BrokerUri.IsDefaultPort || BrokerUri.Port <= 0 ? (UseTls ? 8883 : 1883) : BrokerUri.Port;
