@@ -80,6 +80,8 @@ public sealed class SimulatedRobot : IAsyncDisposable
             ["Records:DatabasePath"] = Path.Combine(Path.GetTempPath(), "robot-sim-records", $"{options.SerialNumber}-{Guid.NewGuid():N}.db"),
         };
         foreach (var (k, v) in options.Config) config[k] = v;
+        // A store this robot made up for itself is its own to remove (with SQLite's -wal and -shm) when it is disposed.
+        var temporaryStore = options.Config.ContainsKey("Records:DatabasePath") ? null : config["Records:DatabasePath"];
         var world = new SimWorld(options.World, time);
         var builder = RobotHostBuilder.Create(args ?? [], _ => world.Hardware, time, config);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -93,7 +95,7 @@ public sealed class SimulatedRobot : IAsyncDisposable
             var host = builder.Build();
             // Pumped from here on: starting the host already waits on the robot's clock.
             clock?.StartPump(options.Speedup!.Value, PumpStep(options.Speedup.Value), keepPace: true);
-            return new SimulatedRobot(host, world, options, clock);
+            return new SimulatedRobot(host, world, options, clock) { TemporaryStore = temporaryStore };
         }
         catch
         {
@@ -154,8 +156,18 @@ public sealed class SimulatedRobot : IAsyncDisposable
             Host.Dispose();
             World.Dispose();
             if (Clock is not null) await Clock.DisposeAsync().ConfigureAwait(false);
+            if (TemporaryStore is { } store)
+            {
+                foreach (var file in new[] { store, store + "-wal", store + "-shm" })
+                {
+                    try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                }
+            }
         }
     }
+
+    /// <summary>The record store in the temp folder made for this robot (null when the config names one): removed on dispose.</summary>
+    public string? TemporaryStore { get; private init; }
 
     /// <summary>A lifetime that leaves Ctrl+C alone, for hosts inside tests and benchmarks.</summary>
     private sealed class QuietLifetime : IHostLifetime
