@@ -135,6 +135,8 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
 
         // Pause while it drives: it stops and holds the order; resume: it goes on.
         await Expect(page.Locator("#pause")).ToBeVisibleAsync();
+        // The way ahead, from the robot's state (its order's nodes), is drawn on the map.
+        await Expect(page.Locator("#map-route")).ToHaveAttributeAsync("points", new System.Text.RegularExpressions.Regex(@"^[\d.-]+,[\d.-]+ [\d.-]+,[\d.-]+"));
         await WaitUntilAsync(() => Distance(x0, y0) > 0.5, "the robot sets off towards the point");
         await page.Locator("#pause").TapAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "paused");
@@ -145,6 +147,7 @@ public sealed class SharedControlTests(DemoFixture demo) : IAsyncLifetime
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "running");
         await WaitUntilAsync(() => double.Hypot(X() - target.X, Y() - target.Y) < 0.3, "the robot reaches the point picked on the map");
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-order", "none");
+        await Expect(page.Locator("#map-route")).ToHaveAttributeAsync("points", "");
         await Expect(page.Locator("#map-robot")).ToHaveAttributeAsync("data-x", $"{X():0.00}");
         await ShotAsync(page, "map-arrived");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Robot.Protocol.Vda5050;
 using Robot.Remote.Tests.Support;
+using Robot.Remote.Web;
 using Robot.TestSupport;
 
 namespace Robot.Remote.Tests;
@@ -65,6 +66,28 @@ public sealed class WebMotionTests : WebRemoteTestBase
         var edge = Assert.Single(order.Edges);
         Assert.Equal((order.Nodes[0].NodeId, order.Nodes[1].NodeId, 1L, true), (edge.StartNodeId, edge.EndNodeId, edge.SequenceId, edge.Released));
         Assert.Equal(("officerA", "goto", "accepted"), (Audit()[0].User, Audit()[0].Command, Audit()[0].Result));
+    }
+
+    [Fact]
+    public async Task A_point_behind_a_container_goes_out_as_an_order_round_it_with_a_node_per_corner()
+    {
+        using var a = await SignInAsync("officerA");
+        var response = await a.PostAsync("goto", new { x = 14.0, y = -9.5 }); // behind the hot box, seen from the robot at (12.5, -3.25)
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("round the containers", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var (_, json) = await NextAsync(Robot.Raw);
+        Vda5050Schemas.Shared.AssertValid("order", json);
+        var (_, order) = await NextAsync(Robot.Orders);
+        Assert.True(order.Nodes.Count >= 4, $"{order.Nodes.Count} nodes: expected the start, two corners and the target");
+        Assert.Equal(Enumerable.Range(0, order.Nodes.Count).Select(i => 2L * i), order.Nodes.Select(n => n.SequenceId));
+        Assert.Equal((14.0, -9.5), (order.Nodes[^1].NodePosition!.X, order.Nodes[^1].NodePosition!.Y));
+        Assert.Equal(order.Nodes.Count - 1, order.Edges.Count);
+        for (var i = 0; i < order.Edges.Count; i++)
+        {
+            Assert.Equal((order.Nodes[i].NodeId, order.Nodes[i + 1].NodeId, 2L * i + 1), (order.Edges[i].StartNodeId, order.Edges[i].EndNodeId, order.Edges[i].SequenceId));
+        }
+        Assert.All(order.Nodes.Skip(1), n => Assert.False(Hot.Covers(n.NodePosition!.X, n.NodePosition.Y, YardLayout.ContainerClearanceM), $"node {n.NodeId} is on the hot box"));
     }
 
     [Fact]

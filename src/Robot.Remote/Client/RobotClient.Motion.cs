@@ -18,15 +18,25 @@ public sealed partial class RobotClient
     /// Send the robot to (x, y): asks its status (pose, map) and manufacturer, publishes the order and
     /// waits for the state to run it (accepted) or to name it in state.errors (refused, with the reason).
     /// </summary>
-    public async Task<MotionOutcome> GoToAsync(string serialNumber, double x, double y, double? theta, CancellationToken cancellationToken = default)
+    /// <param name="route">
+    /// Plans the way from the robot's position to the target (the target last), or returns null when
+    /// there is none; null: straight there.
+    /// </param>
+    public async Task<MotionOutcome> GoToAsync(string serialNumber, double x, double y, double? theta, CancellationToken cancellationToken = default,
+        Func<(double X, double Y), (double X, double Y), IReadOnlyList<(double X, double Y)>?>? route = null)
     {
         var status = await StatusAsync(serialNumber, cancellationToken).ConfigureAwait(false);
+        var waypoints = route?.Invoke((status.Pose.X, status.Pose.Y), (x, y));
+        if (route is not null && waypoints is null)
+            return new MotionOutcome(false, "", $"no way for robot {serialNumber} from ({status.Pose.X:0.##}, {status.Pose.Y:0.##}) to ({x:0.##}, {y:0.##}) round the containers: nothing was sent");
+        var via = waypoints is null ? [] : waypoints.Take(waypoints.Count - 1).ToList();
         var manufacturer = await FindManufacturerAsync(serialNumber, cancellationToken).ConfigureAwait(false);
         var topic = TopicScheme.Vda(manufacturer, serialNumber, MessageKind.Order);
-        var order = MotionOrders.GoTo(manufacturer, serialNumber, NextHeaderId(topic), _time.GetUtcNow(), status.Pose, x, y, theta);
+        var order = MotionOrders.GoTo(manufacturer, serialNumber, NextHeaderId(topic), _time.GetUtcNow(), status.Pose, x, y, theta, via);
+        var how = via.Count == 0 ? "" : $" via {string.Join(", ", via.Select(p => $"({p.X:0.#}, {p.Y:0.#})"))} round the containers";
         return await PublishAndFollowStateAsync(serialNumber, manufacturer, new LinkMessage(topic, ProtocolCodec.Encode(order), 1), $"order {order.OrderId}", s =>
         {
-            if (s.OrderId == order.OrderId) return new MotionOutcome(true, order.OrderId, $"order {order.OrderId}: driving to ({x:0.##}, {y:0.##})");
+            if (s.OrderId == order.OrderId) return new MotionOutcome(true, order.OrderId, $"order {order.OrderId}: driving to ({x:0.##}, {y:0.##}){how}");
             var refusal = s.Errors.FirstOrDefault(e => (e.ErrorReferences ?? []).Any(r => r.ReferenceKey is "id" or "orderId" && r.ReferenceValue == order.OrderId));
             return refusal is null ? null : new MotionOutcome(false, order.OrderId, $"robot {serialNumber} refused the order: {refusal.ErrorType}: {refusal.ErrorDescription}");
         }, cancellationToken).ConfigureAwait(false);

@@ -27,16 +27,46 @@ public static class MotionOrders
         $"goto-{now.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
 
     /// <summary>
-    /// An order of two released nodes joined by one released edge: where the robot stands (its
-    /// status pose and map, as the robot requires of a new order's first node) and the target.
-    /// No actions: the robot drives there and stops, turning to <paramref name="theta"/> when given.
+    /// An order of released nodes joined by released edges: where the robot stands (its status pose
+    /// and map, as the robot requires of a new order's first node), each waypoint of <paramref name="via"/>
+    /// (a way round the containers, <see cref="YardPlanner"/>) and the target. No actions: the robot
+    /// drives there and stops, turning to <paramref name="theta"/> when given.
     /// </summary>
-    public static Order GoTo(string manufacturer, string serialNumber, long headerId, DateTimeOffset now, PoseDto pose, double x, double y, double? theta)
+    public static Order GoTo(string manufacturer, string serialNumber, long headerId, DateTimeOffset now, PoseDto pose, double x, double y, double? theta,
+        IReadOnlyList<(double X, double Y)>? via = null)
     {
         ArgumentNullException.ThrowIfNull(pose);
         var orderId = GoToOrderId(now);
-        var here = $"{orderId}-here";
-        var target = $"{orderId}-target";
+        var nodes = new List<Node>
+        {
+            new() { NodeId = $"{orderId}-here", SequenceId = 0, Released = true, NodePosition = new NodePosition { X = pose.X, Y = pose.Y, MapId = pose.MapId }, Actions = [] },
+        };
+        var edges = new List<Edge>();
+        var waypoints = via ?? [];
+        for (var i = 0; i <= waypoints.Count; i++)
+        {
+            var last = i == waypoints.Count;
+            var node = new Node
+            {
+                NodeId = last ? $"{orderId}-target" : $"{orderId}-via{i + 1}",
+                SequenceId = 2 * (i + 1),
+                Released = true,
+                NodePosition = last
+                    ? new NodePosition { X = x, Y = y, Theta = theta, MapId = pose.MapId }
+                    : new NodePosition { X = waypoints[i].X, Y = waypoints[i].Y, MapId = pose.MapId },
+                Actions = [],
+            };
+            edges.Add(new Edge
+            {
+                EdgeId = waypoints.Count == 0 ? $"{orderId}-edge" : $"{orderId}-edge{i + 1}",
+                SequenceId = 2 * i + 1,
+                Released = true,
+                StartNodeId = nodes[^1].NodeId,
+                EndNodeId = node.NodeId,
+                Actions = [],
+            });
+            nodes.Add(node);
+        }
         return new Order
         {
             HeaderId = headerId,
@@ -46,37 +76,8 @@ public static class MotionOrders
             SerialNumber = serialNumber,
             OrderId = orderId,
             OrderUpdateId = 0,
-            Nodes =
-            [
-                new Node
-                {
-                    NodeId = here,
-                    SequenceId = 0,
-                    Released = true,
-                    NodePosition = new NodePosition { X = pose.X, Y = pose.Y, MapId = pose.MapId },
-                    Actions = [],
-                },
-                new Node
-                {
-                    NodeId = target,
-                    SequenceId = 2,
-                    Released = true,
-                    NodePosition = new NodePosition { X = x, Y = y, Theta = theta, MapId = pose.MapId },
-                    Actions = [],
-                },
-            ],
-            Edges =
-            [
-                new Edge
-                {
-                    EdgeId = $"{orderId}-edge",
-                    SequenceId = 1,
-                    Released = true,
-                    StartNodeId = here,
-                    EndNodeId = target,
-                    Actions = [],
-                },
-            ],
+            Nodes = nodes,
+            Edges = edges,
         };
     }
 

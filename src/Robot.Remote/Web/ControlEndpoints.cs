@@ -105,7 +105,8 @@ internal static class ControlEndpoints
         var (x, y) = (body.X!.Value, body.Y!.Value);
         return await SendAsync(context, serial, "goto", detail, async (client, ct) =>
         {
-            var outcome = await client.GoToAsync(serial, x, y, body.Theta, ct).ConfigureAwait(false);
+            var yard = new YardLayout(options.Yard, options.Containers);
+            var outcome = await client.GoToAsync(serial, x, y, body.Theta, ct, (from, to) => YardPlanner.Plan(yard, from, to)).ConfigureAwait(false);
             return new CommandResult(outcome.Accepted, outcome.Accepted ? "ok" : "refused", outcome.Message);
         }).ConfigureAwait(false);
     }

@@ -83,7 +83,7 @@ internal static class LiveSocket
                     LiveMessage? live = m.Message switch
                     {
                         Telemetry t => new LiveMessage { T = "telemetry", Telemetry = ToLive(t) },
-                        State s => new LiveMessage { T = "state", State = new LiveState(s.AgvPosition?.X, s.AgvPosition?.Y, s.AgvPosition?.Theta, s.Paused ?? false, s.Driving, s.OrderId, s.OperatingMode.ToString().ToLowerInvariant()) },
+                        State s => new LiveMessage { T = "state", State = ToLive(s) },
                         RobotEvent e => new LiveMessage { T = "event", Severity = e.Severity, Message = $"{e.Kind}: {e.Message}" },
                         _ => null,
                     };
@@ -313,6 +313,10 @@ internal static class LiveSocket
     }
 
     private static double Finite(double? value) => value is { } v && double.IsFinite(v) ? v : 0;
+
+    private static LiveState ToLive(State s) => new(s.AgvPosition?.X, s.AgvPosition?.Y, s.AgvPosition?.Theta, s.Paused ?? false, s.Driving, s.OrderId,
+        s.OperatingMode.ToString().ToLowerInvariant(),
+        [.. s.NodeStates.Where(n => n.NodePosition is not null).Select(n => new[] { n.NodePosition!.X, n.NodePosition.Y })]);
 
     private static LiveTelemetry ToLive(Telemetry t) => new()
     {

@@ -27,8 +27,11 @@ public sealed record LeaseConflict(string Error, LeaseView Lease);
 public sealed record YardView(YardBounds Bounds, IReadOnlyList<YardContainer> Containers);
 
 /// <summary>The robot's pose and order as its VDA 5050 state says (agvPosition, paused, driving, orderId).</summary>
-/// <summary>The robot's VDA 5050 state as the page shows it; operatingMode in lower case (automatic, manual, ...).</summary>
-public sealed record LiveState(double? X, double? Y, double? Theta, bool Paused, bool Driving, string OrderId, string OperatingMode);
+/// <summary>
+/// The robot's VDA 5050 state as the page shows it; operatingMode in lower case (automatic, manual, ...);
+/// route: the [x, y] of the order's nodes still ahead (the way round the containers on the map).
+/// </summary>
+public sealed record LiveState(double? X, double? Y, double? Theta, bool Paused, bool Driving, string OrderId, string OperatingMode, IReadOnlyList<double[]> Route);
 
 /// <summary>What the page's socket receives: telemetry boiled down to what the page shows.</summary>
 public sealed record LiveMessage

@@ -168,7 +168,7 @@ function openSocket() {
     const m = JSON.parse(e.data);
     if (m.t === 'telemetry') { last = m.telemetry; lastHeard = Date.now(); window.telemetryCount = (window.telemetryCount || 0) + 1; render(last); }
     else if (m.t === 'lease') setLease(m.lease);
-    else if (m.t === 'state') { liveState = m.state; $('s-mode').textContent = named('modes', m.state.operatingMode); if (m.state.x != null) { pose = { x: m.state.x, y: m.state.y, theta: m.state.theta }; drawRobot(); } renderOrder(); }
+    else if (m.t === 'state') { liveState = m.state; $('s-mode').textContent = named('modes', m.state.operatingMode); if (m.state.x != null) { pose = { x: m.state.x, y: m.state.y, theta: m.state.theta }; } drawRobot(); renderOrder(); }
     else if (m.t === 'error') toast(socketError(m.message), true);
     else if (m.t === 'event' && m.severity !== 'info') toast(m.message, m.severity === 'alarm');
   };
@@ -416,11 +416,21 @@ function drawMap() {
   const pts = el('g', { id: 'map-survey' }, svg);
   survey.points.forEach(p => drawPoint(p, pts));
   if (goTarget) el('circle', { id: 'map-target', class: 'target', cx: sx(goTarget.x), cy: sy(goTarget.y), r: 1 }, svg);
+  el('polyline', { id: 'map-route', class: 'route', points: '' }, svg);
   const robot = el('g', { id: 'map-robot', class: 'robot' }, svg);
   el('path', { d: 'M1.1 0 L-.7 .75 L-.35 0 L-.7 -.75 Z' }, robot);
   drawRobot();
 }
+// The way ahead of a go-to order as the robot's state lists its nodes (round the containers), from where it stands.
+function drawRoute() {
+  const line = $('map-route'); if (!line) return;
+  const inspecting = last && last.procedureState && last.procedureState.toLowerCase() !== 'idle';
+  const route = !inspecting && pose && liveState && liveState.orderId && liveState.route ? liveState.route : [];
+  line.setAttribute('points', route.length ? [[pose.x, pose.y], ...route].map(([x, y]) => `${sx(x).toFixed(2)},${sy(y).toFixed(2)}`).join(' ') : '');
+  line.dataset.nodes = route.length;
+}
 function drawRobot() {
+  drawRoute();
   const r = $('map-robot'); if (!r || !pose || !yard) return;
   r.setAttribute('transform', `translate(${sx(pose.x).toFixed(2)} ${sy(pose.y).toFixed(2)}) rotate(${(-pose.theta * 180 / Math.PI).toFixed(1)})`);
   r.dataset.x = pose.x.toFixed(2); r.dataset.y = pose.y.toFixed(2);
