@@ -421,6 +421,30 @@ public sealed class MqttLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_publish_whose_caller_stops_waiting_does_not_break_the_link()
+    {
+        // As over TLS (MqttLinkTlsTests): a host cancelling its periodic publishes at shutdown must
+        // keep its connection for the OFFLINE farewell.
+        var robot = NewLink("cancelled-publisher");
+        await StartAsync(robot);
+        var big = new byte[1024 * 1024];
+        for (var i = 0; i < 5; i++)
+        {
+            using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(1));
+            try
+            {
+                await robot.PublishAsync(new LinkMessage("robot/v1/T1/bulk", big, 1), impatient.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller stopped waiting; the send goes on.
+            }
+        }
+
+        Assert.True(await robot.StopAsync(ConnectionMessage(Samples.VdaTopic(MessageKind.Connection), ConnectionState.Offline)), robot.LastStopProblem);
+    }
+
+    [Fact]
     public async Task Stop_reports_a_farewell_the_broker_refused()
     {
         var topic = Samples.VdaTopic(MessageKind.Connection);

@@ -34,6 +34,32 @@ public sealed class MqttLinkTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_publish_whose_caller_stops_waiting_does_not_break_the_link()
+    {
+        // A shutting-down host cancels its periodic publish. Cutting a TLS write off half way would
+        // leave the stream unusable and the client disconnected, just before its OFFLINE farewell.
+        await using var broker = await TlsTestBroker.StartAsync(_dir);
+        await using var robot = Link(broker.Uri, "tls-cancelled", broker.CaFile);
+        using (var timeout = new CancellationTokenSource(Patience)) await robot.StartAsync(timeout.Token);
+        var big = new byte[1024 * 1024];
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(1));
+            try
+            {
+                await robot.PublishAsync(new LinkMessage("robot/v1/T1/bulk", big, 1), impatient.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller stopped waiting; the send goes on.
+            }
+        }
+
+        Assert.True(await robot.StopAsync(new LinkMessage("uagv/v2/PortCustoms/T1/connection", "{}"u8.ToArray(), 1)), robot.LastStopProblem);
+    }
+
+    [Fact]
     public async Task A_link_trusting_only_the_system_roots_is_refused_with_a_certificate_reason()
     {
         await using var broker = await TlsTestBroker.StartAsync(_dir);

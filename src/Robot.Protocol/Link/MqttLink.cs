@@ -129,13 +129,16 @@ public sealed class MqttLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Publish; returns false when the link is down (nothing is queued: callers own their retries).</summary>
+    /// <summary>
+    /// Publish; returns false when the link is down (nothing is queued: callers own their retries).
+    /// The token ends the wait, not the send: see <see cref="SendAsync"/>.
+    /// </summary>
     public async Task<bool> PublishAsync(LinkMessage message, CancellationToken cancellationToken = default)
     {
         if (!_client.IsConnected) return false;
         try
         {
-            var result = await _client.PublishAsync(Build(message), cancellationToken).ConfigureAwait(false);
+            var result = await SendAsync(message, cancellationToken).ConfigureAwait(false);
             return result.IsSuccess;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -143,6 +146,22 @@ public sealed class MqttLink : IAsyncDisposable
             _log.LogDebug(ex, "publish to {Topic} failed", message.Topic);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Hand one message to MQTTnet and wait for it (the PUBACK at QoS 1) until the token ends. The
+    /// send itself is never cancelled: a write cut off half way leaves the stream (TLS above all)
+    /// unusable and MQTTnet drops the connection, so a host cancelling its periodic publish at
+    /// shutdown lost the connection just before its OFFLINE farewell (seen under qemu). MQTTnet's
+    /// own timeout (Link:ConnectTimeout) still bounds a send that is left running.
+    /// </summary>
+    private Task<MqttClientPublishResult> SendAsync(LinkMessage message, CancellationToken cancellationToken)
+    {
+        var send = _client.PublishAsync(Build(message), CancellationToken.None);
+        if (!cancellationToken.CanBeCanceled || send.IsCompleted) return send;
+        // Observed here, so a send that fails after its caller stopped waiting is not an unobserved exception.
+        _ = send.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return send.WaitAsync(cancellationToken);
     }
 
     /// <summary>MQTT 5 request/response: publish with our response topic and a fresh correlation id, await the answer.</summary>
@@ -200,7 +219,7 @@ public sealed class MqttLink : IAsyncDisposable
         {
             try
             {
-                var result = await _client.PublishAsync(Build(farewell), goodbye.Token).ConfigureAwait(false);
+                var result = await SendAsync(farewell, goodbye.Token).ConfigureAwait(false);
                 said = result.IsSuccess;
                 if (!said) LastStopProblem = $"the broker refused the farewell: {result.ReasonCode} {result.ReasonString}";
             }
