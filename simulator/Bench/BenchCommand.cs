@@ -10,6 +10,7 @@ public static class BenchCommand
         var command = new Command("bench", "Benchmarks that print their figures (see docs/benchmarks.md)");
         command.Subcommands.Add(TeleopBench.Create());
         command.Subcommands.Add(ProcedureBench.Create());
+        command.Subcommands.Add(PlannerBench.Create());
         return command;
     }
 }

@@ -104,8 +104,9 @@ public sealed class MqttLink : IAsyncDisposable
         {
             try
             {
+                // As for publishing: the token ends the wait, never the write (see SendAsync).
                 await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(topicFilter, (MqttQualityOfServiceLevel)qos).Build(), cancellationToken).ConfigureAwait(false);
+                    .WithTopicFilter(topicFilter, (MqttQualityOfServiceLevel)qos).Build(), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -121,7 +122,7 @@ public sealed class MqttLink : IAsyncDisposable
         if (!_client.IsConnected) return;
         try
         {
-            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topicFilter).Build(), cancellationToken).ConfigureAwait(false);
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topicFilter).Build(), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
