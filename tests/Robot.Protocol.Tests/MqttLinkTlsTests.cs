@@ -103,6 +103,9 @@ public sealed class MqttLinkTlsTests : IDisposable
         Assert.StartsWith($"CaCertificateFile: cannot read {Path.Combine(_dir, "missing.pem")}", Problem("mqtts://127.0.0.1:8883", Path.Combine(_dir, "missing.pem")));
         Assert.Equal("CaCertificateFile and AllowUntrustedCertificates contradict each other: set one", Problem("mqtts://127.0.0.1:8883", pem, untrusted: true));
         Assert.Null(Problem("mqtts://127.0.0.1:8883", null));
+        // Blank is unset (ROBOT_Link__CaCertificateFile= clears it), also for a plain broker.
+        Assert.Null(Problem("mqtt://127.0.0.1:1883", ""));
+        Assert.Null(Problem("mqtts://127.0.0.1:8883", "  "));
     }
 
     private static MqttLink Link(Uri broker, string clientId, string? caFile) =>

@@ -38,7 +38,7 @@ public sealed class MqttLink : IAsyncDisposable
         _options = options;
         _time = time;
         _log = logger ?? NullLogger.Instance;
-        _trustedAuthorities = options.CaCertificateFile is { } ca ? MqttLinkOptions.LoadCertificateAuthorities(ca) : null;
+        _trustedAuthorities = string.IsNullOrWhiteSpace(options.CaCertificateFile) ? null : MqttLinkOptions.LoadCertificateAuthorities(options.CaCertificateFile);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -151,18 +151,20 @@ public sealed class MqttLink : IAsyncDisposable
 
     /// <summary>
     /// Hand one message to MQTTnet and wait for it (the PUBACK at QoS 1) until the token ends. The
-    /// send itself is never cancelled: a write cut off half way leaves the stream (TLS above all)
-    /// unusable and MQTTnet drops the connection, so a host cancelling its periodic publish at
-    /// shutdown lost the connection just before its OFFLINE farewell (seen under qemu). MQTTnet's
-    /// own timeout (Link:ConnectTimeout) still bounds a send that is left running.
+    /// caller's token never cancels the send: a write cut off half way leaves the stream (TLS above
+    /// all) unusable and MQTTnet drops the connection, so a host cancelling its periodic publish at
+    /// shutdown lost the connection just before its OFFLINE farewell. MQTTnet bounds no publish by
+    /// itself, so each send gets its own bound, Link:ConnectTimeout: a send nobody waits for still ends
+    /// (cutting a write that has not gone out in that long is the lesser harm on a link that sick).
     /// </summary>
-    private Task<MqttClientPublishResult> SendAsync(LinkMessage message, CancellationToken cancellationToken)
+    private Task<MqttClientPublishResult> SendAsync(LinkMessage message, CancellationToken cancellationToken, TimeSpan? bound = null)
     {
-        var send = _client.PublishAsync(Build(message), CancellationToken.None);
-        if (!cancellationToken.CanBeCanceled || send.IsCompleted) return send;
-        // Observed here, so a send that fails after its caller stopped waiting is not an unobserved exception.
-        _ = send.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return send.WaitAsync(cancellationToken);
+        var limit = new CancellationTokenSource(bound ?? _options.ConnectTimeout, TimeProvider.System);
+        var send = _client.PublishAsync(Build(message), limit.Token);
+        // Disposes the limit, and observes a failure nobody waits for any more.
+        _ = send.ContinueWith(static (t, l) => { ((CancellationTokenSource)l!).Dispose(); _ = t.Exception; }, limit,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return cancellationToken.CanBeCanceled ? send.WaitAsync(cancellationToken) : send;
     }
 
     /// <summary>MQTT 5 request/response: publish with our response topic and a fresh correlation id, await the answer.</summary>
@@ -177,8 +179,10 @@ public sealed class MqttLink : IAsyncDisposable
             // One deadline for sending and answering, so a slow send is reported as "no answer", not "not connected".
             var deadline = tcs.Task.WaitAsync(timeout, _time, cancellationToken);
             if (!IsConnected) throw new MqttLinkException(LinkFailure.NotConnected, $"not connected to {_options.BrokerUri}");
-            var sent = await PublishAsync(new LinkMessage(topic, payload, 1) { ResponseTopic = ResponseTopic, CorrelationData = correlation }, cancellationToken).ConfigureAwait(false);
-            if (!sent && !IsConnected) throw new MqttLinkException(LinkFailure.NotConnected, $"connection to {_options.BrokerUri} lost while sending");
+            var sending = PublishAsync(new LinkMessage(topic, payload, 1) { ResponseTopic = ResponseTopic, CorrelationData = correlation }, cancellationToken);
+            // The deadline bounds the send too: a send still going when it passes is "no answer".
+            if (await Task.WhenAny(sending, deadline).ConfigureAwait(false) == sending && !await sending.ConfigureAwait(false) && !IsConnected)
+                throw new MqttLinkException(LinkFailure.NotConnected, $"connection to {_options.BrokerUri} lost while sending");
             return await deadline.ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -220,7 +224,7 @@ public sealed class MqttLink : IAsyncDisposable
         {
             try
             {
-                var result = await SendAsync(farewell, goodbye.Token).ConfigureAwait(false);
+                var result = await SendAsync(farewell, goodbye.Token, FarewellTimeout).ConfigureAwait(false);
                 said = result.IsSuccess;
                 if (!said) LastStopProblem = $"the broker refused the farewell: {result.ReasonCode} {result.ReasonString}";
             }
@@ -275,6 +279,7 @@ public sealed class MqttLink : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _client.Dispose();
         _stop.Dispose();
+        if (_trustedAuthorities is { } roots) foreach (var root in roots) root.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stop)
@@ -292,7 +297,7 @@ public sealed class MqttLink : IAsyncDisposable
                     foreach (var (filter, qos) in _subscriptions)
                     {
                         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                            .WithTopicFilter(filter, (MqttQualityOfServiceLevel)qos).Build(), stop).ConfigureAwait(false);
+                            .WithTopicFilter(filter, (MqttQualityOfServiceLevel)qos).Build(), CancellationToken.None).WaitAsync(stop).ConfigureAwait(false);
                     }
                     delay = _options.MinReconnectDelay;
                     Interlocked.Increment(ref _connectCount);
@@ -336,6 +341,8 @@ public sealed class MqttLink : IAsyncDisposable
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(roots);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            // As SslStream's own check: the certificate must be for a TLS server.
+            chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
             // Intermediates the broker sent along.
             if (e.Chain is { } sent) foreach (var element in sent.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
             errors &= ~SslPolicyErrors.RemoteCertificateChainErrors;

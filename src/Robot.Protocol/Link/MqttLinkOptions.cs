@@ -13,7 +13,7 @@ public sealed class MqttLinkOptions
     /// <summary>
     /// PEM file with the certificate authority (or authorities) that signed the broker's certificate,
     /// for a port network with its own CA: the broker's chain must end there (the system's roots are
-    /// not used) and its name must match the BrokerUri host. Null: the system's trusted roots.
+    /// not used) and its name must match the BrokerUri host. Null or blank: the system's trusted roots.
     /// </summary>
     public string? CaCertificateFile { get; set; }
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(5);
@@ -33,7 +33,7 @@ public sealed class MqttLinkOptions
         if (Password is not null && Username is null) return "Password is set but Username is not";
         if (KeepAlive < TimeSpan.FromSeconds(1)) return "KeepAlive must be at least 1 s";
         if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay) return "reconnect delays must be positive and Max >= Min";
-        if (CaCertificateFile is { } ca)
+        if (!string.IsNullOrWhiteSpace(CaCertificateFile) && CaCertificateFile is { } ca)
         {
             if (!UseTls) return $"CaCertificateFile is set but BrokerUri '{BrokerUri}' is not mqtts://";
             if (AllowUntrustedCertificates) return "CaCertificateFile and AllowUntrustedCertificates contradict each other: set one";
@@ -41,7 +41,7 @@ public sealed class MqttLinkOptions
             {
                 if (LoadCertificateAuthorities(ca).Count == 0) return $"CaCertificateFile: no PEM certificate in {ca}";
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
             {
                 return $"CaCertificateFile: cannot read {ca}: {ex.Message}";
             }
