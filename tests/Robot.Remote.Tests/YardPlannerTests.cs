@@ -44,6 +44,30 @@ public sealed class YardPlannerTests
     }
 
     [Fact]
+    public void Leaving_a_wall_never_takes_the_robot_closer_to_it_than_it_stands()
+    {
+        // 0.4 m off the long side of a 40 ft box; the straight line to the target would pass 6 cm from its corner.
+        var box = new YardContainer("TGHU7720313", "40ft", 0, 0, 0);
+        var yard = new YardLayout(new YardBounds(-30, -30, 30, 30), [box]);
+        var start = (X: 0.0, Y: 1.219 + 0.4);
+
+        var path = YardPlanner.Plan(yard, start, (-8, 1.17));
+
+        Assert.NotNull(path);
+        var legs = new[] { start }.Concat(path).ToArray();
+        var closest = double.PositiveInfinity;
+        for (var i = 0; i + 1 < legs.Length; i++)
+        {
+            for (var k = 0; k <= 200; k++)
+            {
+                var t = k / 200.0;
+                closest = Math.Min(closest, Outside(box, legs[i].X + t * (legs[i + 1].X - legs[i].X), legs[i].Y + t * (legs[i + 1].Y - legs[i].Y)));
+            }
+        }
+        Assert.True(closest >= 0.4 - 0.002, $"the path comes within {closest:0.000} m of the box: {Show(path)}");
+    }
+
+    [Fact]
     public void A_point_walled_in_by_containers_has_no_way()
     {
         // Four 40 ft boxes in a tight square round (0, 0), corners overlapping: no gap to pass.
@@ -91,6 +115,13 @@ public sealed class YardPlannerTests
             if (c.Covers(a.X + t * (b.X - a.X), a.Y + t * (b.Y - a.Y), margin - 1e-3)) return true;
         }
         return false;
+    }
+
+    private static double Outside(YardContainer c, double x, double y)
+    {
+        var (dx, dy) = (x - c.X, y - c.Y);
+        var (cos, sin) = (Math.Cos(c.Theta), Math.Sin(c.Theta));
+        return double.Hypot(Math.Max(0, Math.Abs(dx * cos + dy * sin) - c.LengthM / 2), Math.Max(0, Math.Abs(-dx * sin + dy * cos) - c.WidthM / 2));
     }
 
     private static double Length((double X, double Y) from, IReadOnlyList<(double X, double Y)> path) =>

@@ -44,7 +44,7 @@ public sealed class GoToRoundContainersTests
             Assert.True(guard.Elapsed < TimeSpan.FromMinutes(2), $"the robot did not arrive: at ({x:0.00}, {y:0.00}), closest to a wall {closest:0.00} m");
             await Task.Delay(10);
         }
-        Assert.True(closest >= 0.35, $"the robot came within {closest:0.00} m of a container wall");
+        Assert.True(closest >= 0.45, $"the robot came within {closest:0.00} m of a container wall");
     }
 
     /// <summary>Distance from (x, y) to the container's footprint (0 inside it).</summary>

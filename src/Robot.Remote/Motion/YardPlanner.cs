@@ -6,7 +6,8 @@ namespace Robot.Remote.Motion;
 /// The shortest way across the yard round the containers, for go-to orders: a visibility graph over
 /// the corners of every container's footprint grown by <see cref="YardLayout.ContainerClearanceM"/>
 /// (the robot's centre keeps that far from any wall), searched with Dijkstra. A straight line when
-/// nothing is in the way. The robot's range finder still stops it for what the map does not know.
+/// nothing is in the way. It knows only the containers of the yard file: the robot has no obstacle
+/// sensor of its own while driving an order.
 /// </summary>
 public static class YardPlanner
 {
@@ -16,21 +17,22 @@ public static class YardPlanner
     /// <summary>
     /// The waypoints from <paramref name="from"/> to <paramref name="to"/> (the start left out, the
     /// target last), or null when there is no way round. A robot standing closer to a container than
-    /// the clearance (beside a wall after an inspection) may leave it, but never through the box.
+    /// the clearance (beside a wall after an inspection) may leave it, but its first leg never takes
+    /// it closer to that container than it already stands.
     /// </summary>
     public static IReadOnlyList<(double X, double Y)>? Plan(YardLayout yard, (double X, double Y) from, (double X, double Y) to)
     {
         ArgumentNullException.ThrowIfNull(yard);
         var grown = yard.Containers.Select(c => new Box(c, YardLayout.ContainerClearanceM)).ToArray();
-        // Boxes the robot already stands in: for the first leg only their bare footprint is an obstacle.
+        // Boxes the robot already stands in: for the first leg, grown only by how far it stands off now (less 1 mm).
         var startsIn = grown.Select(b => b.ContainsStrictly(from)).ToArray();
-        var bare = yard.Containers.Select(c => new Box(c, 0)).ToArray();
+        var standOff = yard.Containers.Select(c => new Box(c, Math.Max(0, new Box(c, 0).DistanceOutside(from) - 0.001))).ToArray();
 
         bool Clear((double X, double Y) a, (double X, double Y) b, bool fromStart)
         {
             for (var i = 0; i < grown.Length; i++)
             {
-                var box = fromStart && startsIn[i] ? bare[i] : grown[i];
+                var box = fromStart && startsIn[i] ? standOff[i] : grown[i];
                 if (box.Crosses(a, b)) return false;
             }
             return true;
@@ -89,6 +91,13 @@ public static class YardPlanner
         {
             var (dx, dy) = (p.X - _x, p.Y - _y);
             return (dx * _cos + dy * _sin, -dx * _sin + dy * _cos);
+        }
+
+        /// <summary>How far <paramref name="p"/> is outside the box (0 inside it).</summary>
+        public double DistanceOutside((double X, double Y) p)
+        {
+            var (u, v) = Local(p);
+            return double.Hypot(Math.Max(0, Math.Abs(u) - _halfLength), Math.Max(0, Math.Abs(v) - _halfWidth));
         }
 
         public bool ContainsStrictly((double X, double Y) p)
