@@ -35,6 +35,8 @@ public sealed class OrderExecutor
     private readonly List<Edge> _edges = [];          // not yet traversed
     private readonly Dictionary<string, ActionState> _actionStates = new(StringComparer.Ordinal);
     private readonly List<string> _actionOrder = [];
+    /// <summary>The instant actions among them, oldest first: only these are ever dropped.</summary>
+    private readonly List<string> _instantActions = [];
     private Node? _arrivedNode;                        // node whose actions are running
     private int _arrivedActionIndex;
     private double _lastX, _lastY;
@@ -127,6 +129,7 @@ public sealed class OrderExecutor
         _edges.Clear();
         _actionStates.Clear();
         _actionOrder.Clear();
+        _instantActions.Clear();
         Paused = false;
         _nodes.AddRange(order.Nodes);
         _edges.AddRange(order.Edges);
@@ -230,13 +233,17 @@ public sealed class OrderExecutor
         }
     }
 
-    /// <summary>Record an instant action's outcome in actionStates.</summary>
-    /// <summary>How many instant actions state reports before the oldest finished ones are dropped.</summary>
+    /// <summary>How many instant actions state reports before the oldest finished ones are dropped (the order's own actions never are).</summary>
     public const int MaxRememberedInstantActions = 32;
 
+    /// <summary>Record an instant action's outcome in actionStates.</summary>
     public void RecordInstantAction(VdaAction action, ActionStatus status, string? result = null)
     {
-        if (!_actionStates.ContainsKey(action.ActionId)) _actionOrder.Add(action.ActionId);
+        if (!_actionStates.ContainsKey(action.ActionId))
+        {
+            _actionOrder.Add(action.ActionId);
+            _instantActions.Add(action.ActionId);
+        }
         _actionStates[action.ActionId] = new ActionState
         {
             ActionId = action.ActionId,
@@ -248,10 +255,11 @@ public sealed class OrderExecutor
         // Keep the list bounded on a long-running robot: drop the oldest finished instant actions.
         // Every watching page asks for the state once (stateRequest), and state goes out at up to
         // 10 Hz: a long tail of finished requests would only fatten every state message.
-        while (_actionOrder.Count > MaxRememberedInstantActions)
+        while (_instantActions.Count > MaxRememberedInstantActions)
         {
-            var oldest = _actionOrder.FirstOrDefault(id => _actionStates[id].ActionStatus is ActionStatus.Finished or ActionStatus.Failed);
+            var oldest = _instantActions.FirstOrDefault(id => _actionStates[id].ActionStatus is ActionStatus.Finished or ActionStatus.Failed);
             if (oldest is null) break;
+            _instantActions.Remove(oldest);
             _actionOrder.Remove(oldest);
             _actionStates.Remove(oldest);
         }

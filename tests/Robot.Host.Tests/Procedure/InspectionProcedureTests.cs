@@ -65,6 +65,25 @@ public class InspectionProcedureTests
     private static ActionState Action(RobotRig rig) => rig.State().ActionStates.Single(a => a.ActionId == "inspect-1");
 
     [Fact]
+    public async Task A_finished_inspection_action_stays_in_state_however_many_watchers_ask_for_the_state()
+    {
+        await using var rig = new RobotRig(profile: FastProfile(), procedure: NearbyBackground(), probe: (w, c) => new FieldProbe(w, c, 0.07));
+        Assert.Null(rig.Controller.HandleOrder(InspectOrder(rig)));
+        Assert.True(await rig.RunUntilAsync(() => Action(rig).ActionStatus == ActionStatus.Running, TimeSpan.FromMinutes(5)));
+        rig.Controller.HandleInstantActions(rig.Instant("cancelOrder"));
+        Assert.True(await rig.RunUntilAsync(() => Action(rig).ActionStatus == ActionStatus.Failed, TimeSpan.FromMinutes(1)));
+
+        // Every phone that opens the robot asks for its state: the order's own result must not be pushed out.
+        for (var i = 0; i < 100; i++) rig.Controller.HandleInstantActions(rig.Instant("stateRequest"));
+
+        var states = rig.State().ActionStates;
+        Assert.Equal(ActionStatus.Failed, Action(rig).ActionStatus);
+        // Only the newest instant actions are kept (the cancelOrder is among the dropped ones).
+        Assert.Equal(Robot.Host.Motion.OrderExecutor.MaxRememberedInstantActions, states.Count(a => a.ActionType == "stateRequest"));
+        Assert.Equal(Robot.Host.Motion.OrderExecutor.MaxRememberedInstantActions + 1, states.Count);
+    }
+
+    [Fact]
     public async Task A_clean_20ft_container_is_surveyed_at_every_point_and_passes()
     {
         await using var rig = new RobotRig(profile: FastProfile(), procedure: NearbyBackground(), probe: (w, c) => new FieldProbe(w, c, 0.07));
