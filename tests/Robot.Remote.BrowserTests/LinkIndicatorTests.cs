@@ -17,6 +17,8 @@ public sealed class LinkIndicatorTests(ReportPageFixture fixture) : IClassFixtur
         var (page, server) = await fixture.PhoneAsync(SampleReports.Clean20());
         await page.Clock.InstallAsync();
         await page.GotoAsync("/");
+        // From here the page's time moves only when the test says (the installed clock would otherwise run on).
+        await page.Clock.PauseAtAsync(DateTime.UtcNow.AddSeconds(10));
         await page.Locator($"#robot-list button[data-serial='{ReportPageFixture.Serial}']").TapAsync();
         var link = page.Locator("#s-conn");
 

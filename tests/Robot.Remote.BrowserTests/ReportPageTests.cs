@@ -327,12 +327,21 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
         await Expect(late.Locator("#alarm")).ToBeVisibleAsync();
         await Expect(late.Locator("#alarm-text")).ToHaveTextAsync("ALARM: EXCEEDS — TGHU7720313");
         await late.Context.CloseAsync();
+
+        // A robot too old to say whether it alarms (no alarmOn) is taken as alarming: banner and Silence.
+        var (older, olderServer) = await fixture.PhoneAsync(SampleReports.Hot40());
+        await older.GotoAsync("/");
+        await older.Locator($"#robot-list button[data-serial='{ReportPageFixture.Serial}']").TapAsync();
+        await olderServer.SendAsync(ExceedsTelemetry("R-old", alarmOn: null));
+        await Expect(older.Locator("#alarm")).ToBeVisibleAsync();
+        await Expect(older.Locator("#alarm-silence")).ToBeVisibleAsync();
+        await older.Context.CloseAsync();
     }
 
     private static LiveMessage LeaseMessage() => new() { T = "lease", Lease = new LeaseView(ReportPageFixture.Serial, "officer", "officer", DateTimeOffset.UtcNow, true, 15) };
 
     /// <summary>Telemetry after an EXCEEDS report; alarmOn says whether the robot's buzzer still sounds.</summary>
-    private static LiveMessage ExceedsTelemetry(string reportId = "R-1", bool alarmOn = true) => new()
+    private static LiveMessage ExceedsTelemetry(string reportId = "R-1", bool? alarmOn = true) => new()
     {
         T = "telemetry",
         Telemetry = new LiveTelemetry

@@ -81,8 +81,8 @@ public sealed record Telemetry
     /// <summary>idle, teleop, order, emergencyStop, hold.</summary>
     public required string Activity { get; init; }
     public bool OperatorLinkUp { get; init; }
-    /// <summary>The alarm buzzer is sounding: an EXCEEDS verdict that nobody has silenced yet.</summary>
-    public bool AlarmOn { get; init; }
+    /// <summary>The alarm buzzer is sounding: an EXCEEDS verdict that nobody has silenced yet (null from a robot too old to say).</summary>
+    public bool? AlarmOn { get; init; }
     /// <summary>The inspection in progress, if any.</summary>
     public ProcedureTelemetry? Procedure { get; init; }
 }
@@ -97,7 +97,7 @@ public sealed record ProcedureTelemetry
     public int PointsPlanned { get; init; }
     public string? CurrentPoint { get; init; }
     public double? BackgroundUSvPerH { get; init; }
-    /// <summary>Background + the profile's limit: a point at or above it exceeds (null until the background is measured).</summary>
+    /// <summary>Background + the profile's limit: a point whose dose rate is above it exceeds (null until the background is measured).</summary>
     public double? ThresholdUSvPerH { get; init; }
     public double? LastDoseUSvPerH { get; init; }
     public string? LastVerdict { get; init; }

@@ -26,9 +26,8 @@ public sealed record LeaseConflict(string Error, LeaseView Lease);
 /// <summary>The yard map: bounds and containers.</summary>
 public sealed record YardView(YardBounds Bounds, IReadOnlyList<YardContainer> Containers);
 
-/// <summary>The robot's pose and order as its VDA 5050 state says (agvPosition, paused, driving, orderId).</summary>
 /// <summary>
-/// The robot's VDA 5050 state as the page shows it; operatingMode in lower case (automatic, manual, ...);
+/// The robot's pose and order as its VDA 5050 state says (agvPosition, paused, driving, orderId), as the page shows them; operatingMode in lower case (automatic, manual, ...);
 /// route: the [x, y] of the order's nodes still ahead (the way round the containers on the map).
 /// </summary>
 public sealed record LiveState(double? X, double? Y, double? Theta, bool Paused, bool Driving, string OrderId, string OperatingMode, IReadOnlyList<double[]> Route);
@@ -70,8 +69,8 @@ public sealed record LiveTelemetry
     public double? BackgroundUSvPerH { get; init; }
     /// <summary>Background + the profile's limit, as the robot decides with it.</summary>
     public double? ThresholdUSvPerH { get; init; }
-    /// <summary>The robot's alarm is sounding (an EXCEEDS verdict not yet silenced).</summary>
-    public bool AlarmOn { get; init; }
+    /// <summary>The robot's alarm is sounding (an EXCEEDS verdict not yet silenced); null when the robot does not say.</summary>
+    public bool? AlarmOn { get; init; }
 }
 
 /// <summary>What the page sends on its socket: joystick samples (t = "joy"), "stop", and the heartbeat "hb" that keeps its lease.</summary>

@@ -230,11 +230,12 @@ function render(d) {
   // An EXCEEDS verdict raises the alarm when it comes while this page watches. One already on record
   // when the page opened the robot is old news unless the robot's own alarm is still sounding.
   if (d.verdict === 'EXCEEDS' && d.reportId && alarmFor !== d.reportId) {
-    if (firstTelemetry && !d.alarmOn) alarmFor = d.reportId; else raiseAlarm(d);
+    // (A robot that does not say, alarmOn null, is taken as alarming: better one banner too many.)
+    if (firstTelemetry && d.alarmOn === false) alarmFor = d.reportId; else raiseAlarm(d);
   }
   firstTelemetry = false;
   // Silence is offered only while there is something to silence (another phone may have done it).
-  if (!$('alarm').hidden) $('alarm-silence').hidden = !canCommand() || !d.alarmOn;
+  if (!$('alarm').hidden) $('alarm-silence').hidden = !canCommand() || d.alarmOn === false;
 }
 // The procedure box: an inspection's progress point by point, or a plain order; pause / resume / cancel while either runs.
 function renderOrder(d = last) {
@@ -265,7 +266,7 @@ function drawChart() {
 function raiseAlarm(d) {
   alarmFor = d.reportId; alarmArgs = [d.containerNumber || d.reportId];
   $('alarm-text').textContent = t('exceeds', ...alarmArgs); $('alarm').hidden = false;
-  $('alarm-silence').hidden = !canCommand() || !d.alarmOn;
+  $('alarm-silence').hidden = !canCommand() || d.alarmOn === false;
   // The officer's overview at once: the banner, then the lease line, the STOP state and the gauge right under it.
   window.scrollTo(0, 0);
   if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
@@ -447,12 +448,12 @@ function trackSurvey(d) {
     survey.points.push(p); const g = $('map-survey'); if (g) drawPoint(p, g);
   }
 }
-// Red at or over the robot's own threshold (background + the profile's limit), amber from 40 % of the
+// Red above the robot's own threshold (background + the profile's limit), amber from 40 % of the
 // limit above background, green below; SN/T 0570's 0.25 µSv/h limit when the robot did not say.
 function drawPoint(p, parent) {
   const limit = p.thr != null && p.bg != null ? p.thr - p.bg : 0.25;
   const net = p.dose != null && p.bg != null ? p.dose - p.bg : 0;
-  const fill = net >= limit ? '#ff5252' : net >= 0.4 * limit ? '#ffb300' : '#7ee787';
+  const fill = net > limit ? '#ff5252' : net >= 0.4 * limit ? '#ffb300' : '#7ee787';
   const c = el('circle', { class: 'pt', cx: sx(p.x), cy: sy(p.y), r: .45, fill }, parent);
   el('title', {}, c).textContent = `#${p.n} ${p.dose != null ? p.dose.toFixed(3) + ' µSv/h' : ''}`;
 }
