@@ -72,6 +72,9 @@ public sealed class ReportPageFixture : IAsyncLifetime
 
         public List<string> Posts { get; } = [];
 
+        /// <summary>What /api/robots/{serial}/survey answers (the running inspection's points so far).</summary>
+        public IReadOnlyList<MeasuredPoint> Survey { get; set; } = [];
+
         public async Task HandleAsync(IRoute route)
         {
             var request = route.Request;
@@ -100,6 +103,10 @@ public sealed class ReportPageFixture : IAsyncLifetime
             if (path == "/api/me") await Json(route, new { user = role, role, csrfToken = "token" });
             else if (path == "/api/robots") await Json(route, new[] { new { serialNumber = Serial, manufacturer = "PortCustoms", connectionState = "ONLINE", seriesName = "sim" } });
             else if (path == "/api/yard") await Json(route, new { bounds = new { minX = -30, minY = -15, maxX = 40, maxY = 12 }, containers = Array.Empty<object>() });
+            else if (path == $"/api/robots/{Serial}/survey")
+            {
+                await route.FulfillAsync(new RouteFulfillOptions { Body = ProtocolCodec.EncodeToString(Survey), ContentType = "application/json" });
+            }
             else if (path == $"/api/robots/{Serial}/lease") await Json(route, new { robot = Serial, yours = false, quietS = 15 });
             else if (path == reports)
             {

@@ -338,6 +338,43 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
         await older.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_map_opened_mid_survey_shows_the_points_measured_before_it_opened()
+    {
+        var (page, server) = await fixture.PhoneAsync(SampleReports.Hot40(), role: "observer");
+        server.Survey =
+        [
+            new MeasuredPoint { PointId = "left-01-h0.5", X = 8, Y = -4.2, HeightM = 0.5, DoseRateUSvPerH = 0.071, Decision = "clear" },
+            new MeasuredPoint { PointId = "left-02-h0.5", X = 9, Y = -4.2, HeightM = 0.5, DoseRateUSvPerH = 0.44, Decision = "suspect" },
+            new MeasuredPoint { PointId = "left-02-h0.5-r1", X = 9, Y = -4.2, HeightM = 0.5, DoseRateUSvPerH = 0.45, Decision = "exceeds", Kind = "remeasure" },
+        ];
+        await page.GotoAsync("/");
+        await page.Locator($"#robot-list button[data-serial='{ReportPageFixture.Serial}']").TapAsync();
+        await page.Locator("button[data-tab='map']").TapAsync();
+
+        await server.SendAsync(SurveyTelemetry(pointsDone: 2, x: 9, lastDose: 0.45));
+        var dots = page.Locator("#map-survey circle");
+        await Expect(dots).ToHaveCountAsync(2); // the re-measurement is not a survey point of its own
+        await Expect(dots.Nth(0)).ToHaveAttributeAsync("fill", "#7ee787");
+        await Expect(dots.Nth(1)).ToHaveAttributeAsync("fill", "#ff5252"); // 0.44 over the robot's 0.32
+        // From here telemetry counts them as before.
+        await server.SendAsync(SurveyTelemetry(pointsDone: 3, x: 10, lastDose: 0.08));
+        await Expect(dots).ToHaveCountAsync(3);
+        await page.Context.CloseAsync();
+    }
+
+    private static LiveMessage SurveyTelemetry(int pointsDone, double x, double lastDose) => new()
+    {
+        T = "telemetry",
+        Telemetry = new LiveTelemetry
+        {
+            At = DateTimeOffset.UtcNow, X = x, Y = -4.2, Theta = 0, LinearMps = 0, AngularRadps = 0, LiftHeightM = 0.5,
+            DoseRateUSvPerH = lastDose, DetectorStatus = "ok", BatteryPercent = 90, EmergencyStop = false, EmergencyStopSource = "none",
+            Activity = "inspecting", ProcedureState = "Measuring", ContainerNumber = "TGHU7720313", PointsDone = pointsDone, PointsPlanned = 84,
+            LastDoseUSvPerH = lastDose, BackgroundUSvPerH = 0.07, ThresholdUSvPerH = 0.32, AlarmOn = false,
+        },
+    };
+
     private static LiveMessage LeaseMessage() => new() { T = "lease", Lease = new LeaseView(ReportPageFixture.Serial, "officer", "officer", DateTimeOffset.UtcNow, true, 15) };
 
     /// <summary>Telemetry after an EXCEEDS report; alarmOn says whether the robot's buzzer still sounds.</summary>

@@ -96,6 +96,24 @@ public sealed class WebReportExportTests : WebRemoteTestBase
     }
 
     [Fact]
+    public async Task The_survey_so_far_is_read_for_any_signed_in_role_as_the_robot_answers_it()
+    {
+        Robot.Survey =
+        [
+            new MeasuredPoint { PointId = "left-01-h0.5", X = 8.2, Y = -4.6, HeightM = 0.5, DoseRateUSvPerH = 0.071, Decision = "clear" },
+            new MeasuredPoint { PointId = "left-02-h0.5", X = 9.2, Y = -4.6, HeightM = 0.5, DoseRateUSvPerH = 0.44, Decision = "exceeds" },
+        ];
+        using var observer = await SignInAsync("observer");
+
+        var response = await observer.Http.GetAsync($"/api/robots/{Serial}/survey");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ProtocolCodec.EncodeToString(Robot.Survey), await response.Content.ReadAsStringAsync());
+        Assert.Equal(CommandNames.SurveyProgress, (await NextAsync(Robot.Commands)).Command);
+        Assert.Equal(HttpStatusCode.BadRequest, (await observer.Http.GetAsync("/api/robots/bad%20serial/survey")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_report_is_404_and_a_bad_id_is_400()
     {
         using var a = await SignInAsync("officerA");

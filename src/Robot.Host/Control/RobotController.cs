@@ -230,6 +230,11 @@ public sealed class RobotController
                     _hw.Alarm.SetBuzzer(false);
                     Raise("alarmSilenced", "info", $"buzzer silenced{By(request.OperatorId)}; the lamp stays until the next inspection");
                     return Response(request, "ok", "buzzer silenced", now);
+                case CommandNames.SurveyProgress:
+                {
+                    var survey = Procedure.SurveySoFar();
+                    return Response(request, "ok", $"{survey.Count} point(s) so far", now) with { Survey = survey };
+                }
                 case CommandNames.ListReports:
                 case CommandNames.GetReport:
                     // Admitted here (replay and expiry checks); the bridge reads the journal outside the control lock.

@@ -155,6 +155,16 @@ public sealed partial class InspectionProcedure
         LastReportId = _lastReport?.ReportId,
     };
 
+    /// <summary>The running inspection's points so far (none when no inspection runs), without their raw readings.</summary>
+    public IReadOnlyList<MeasuredPoint> SurveySoFar() => _run is null ? [] :
+    [
+        .. _run.Points.Select(p => new MeasuredPoint
+        {
+            PointId = p.PointId, X = p.Pose.X, Y = p.Pose.Y, HeightM = p.HeightM,
+            DoseRateUSvPerH = p.DoseRateUSvPerH, Decision = p.Decision, Kind = p.Kind,
+        }),
+    ];
+
     /// <summary>The state chart, generated from the machine itself (Mermaid).</summary>
     public string StateChartMermaid() => MermaidGraph.Format(_machine.GetInfo());
 

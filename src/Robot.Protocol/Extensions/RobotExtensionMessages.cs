@@ -135,8 +135,10 @@ public static class CommandNames
     public const string ListReports = "listReports";
     public const string GetReport = "getReport";
     public const string SilenceAlarm = "silenceAlarm";
+    /// <summary>The points of the inspection in progress so far (for a map opened mid-survey).</summary>
+    public const string SurveyProgress = "surveyProgress";
 
-    public static readonly IReadOnlyList<string> All = [EmergencyStop, ResetEmergencyStop, Status, LiftTo, ListReports, GetReport, SilenceAlarm];
+    public static readonly IReadOnlyList<string> All = [EmergencyStop, ResetEmergencyStop, Status, LiftTo, ListReports, GetReport, SilenceAlarm, SurveyProgress];
 }
 
 /// <summary>The robot's status snapshot, answered to the status command.</summary>
@@ -171,6 +173,21 @@ public sealed record CommandResponse
     public IReadOnlyList<ReportSummary>? Reports { get; init; }
     /// <summary>For getReport: the whole report as filed.</summary>
     public InspectionReport? Report { get; init; }
+    /// <summary>For surveyProgress: the running inspection's points so far, oldest first (empty when none runs).</summary>
+    public IReadOnlyList<MeasuredPoint>? Survey { get; init; }
+}
+
+/// <summary>One measured point of the inspection in progress: where the robot stood, the dose rate and the decision.</summary>
+public sealed record MeasuredPoint
+{
+    public required string PointId { get; init; }
+    public required double X { get; init; }
+    public required double Y { get; init; }
+    public required double HeightM { get; init; }
+    public required double DoseRateUSvPerH { get; init; }
+    public required string Decision { get; init; }
+    /// <summary>null for a survey point; remeasure or refine (as in the report).</summary>
+    public string? Kind { get; init; }
 }
 
 /// <summary>One line of the report list.</summary>

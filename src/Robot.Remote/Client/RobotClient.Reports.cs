@@ -17,6 +17,14 @@ public sealed partial class RobotClient
             $"robot {serialNumber} accepted listReports but sent no report list");
     }
 
+    /// <summary>The running inspection's points so far, oldest first (empty when none runs).</summary>
+    public async Task<IReadOnlyList<MeasuredPoint>> SurveyProgressAsync(string serialNumber, CancellationToken cancellationToken = default)
+    {
+        var response = await SendAcceptedCommandAsync(serialNumber, NewCommand(CommandNames.SurveyProgress), cancellationToken).ConfigureAwait(false);
+        return response.Survey ?? throw new RobotClientException(RobotClientFailure.BadAnswer,
+            $"robot {serialNumber} accepted surveyProgress but sent no points");
+    }
+
     /// <summary>One whole report as filed (an unknown id is refused by the robot with code notFound).</summary>
     public async Task<InspectionReport> GetReportAsync(string serialNumber, string reportId, CancellationToken cancellationToken = default)
     {

@@ -25,6 +25,10 @@ internal static class ReportEndpoints
         app.MapGet("/api/robots/{serial}/reports", (string serial, HttpContext c) =>
             ReadAsync(c, serial, null, async (client, ct) => ProtocolCodec.EncodeToString(await client.ListReportsAsync(serial, 50, ct).ConfigureAwait(false))))
             .RequireAuthorization();
+        // The inspection in progress so far, for a map opened mid-survey: any signed-in role.
+        app.MapGet("/api/robots/{serial}/survey", (string serial, HttpContext c) =>
+            ReadAsync(c, serial, null, async (client, ct) => ProtocolCodec.EncodeToString(await client.SurveyProgressAsync(serial, ct).ConfigureAwait(false))))
+            .RequireAuthorization();
         // The report as the robot filed it, and whether its hash checks out (the page shows the result).
         app.MapGet("/api/robots/{serial}/reports/{id}", (string serial, string id, HttpContext c) =>
             ReadAsync(c, serial, id, async (client, ct) =>

@@ -441,7 +441,11 @@ function drawRobot() {
 function trackSurvey(d) {
   const key = d.procedureState && d.procedureState.toLowerCase() !== 'idle' ? d.containerNumber : null;
   if (!key) return;
-  if (key !== survey.key || d.pointsDone < survey.done) survey = { key, done: d.pointsDone, points: [] };
+  if (key !== survey.key || d.pointsDone < survey.done) {
+    survey = { key, done: d.pointsDone, points: [] };
+    // Joined mid-survey: ask the robot for the points measured before this page opened.
+    if (d.pointsDone > 0) loadSurvey(key, d);
+  }
   if (d.pointsDone > survey.done) {
     survey.done = d.pointsDone;
     const p = { x: d.x, y: d.y, dose: d.lastDoseUSvPerH, bg: d.backgroundUSvPerH, thr: d.thresholdUSvPerH, n: d.pointsDone };
@@ -450,6 +454,16 @@ function trackSurvey(d) {
 }
 // Red above the robot's own threshold (background + the profile's limit), amber from 40 % of the
 // limit above background, green below; SN/T 0570's 0.25 µSv/h limit when the robot did not say.
+async function loadSurvey(key, d) {
+  try {
+    const r = await fetch(`/api/robots/${encodeURIComponent(serial)}/survey`, { credentials: 'same-origin' });
+    if (!r.ok || survey.key !== key) return;
+    const earlier = (await r.json()).filter(p => !p.kind).map((p, i) => ({ x: p.x, y: p.y, dose: p.doseRateUSvPerH, bg: d.backgroundUSvPerH, thr: d.thresholdUSvPerH, n: i + 1 }));
+    // Points telemetry counted meanwhile stay; the earlier ones go in front of them.
+    survey.points = [...earlier.filter(p => p.n <= survey.points.reduce((m, q) => Math.min(m, q.n - 1), Infinity)), ...survey.points];
+    drawMap();
+  } catch { /* the live dots go on without the earlier ones */ }
+}
 function drawPoint(p, parent) {
   const limit = p.thr != null && p.bg != null ? p.thr - p.bg : 0.25;
   const net = p.dose != null && p.bg != null ? p.dose - p.bg : 0;

@@ -65,6 +65,26 @@ public class InspectionProcedureTests
     private static ActionState Action(RobotRig rig) => rig.State().ActionStates.Single(a => a.ActionId == "inspect-1");
 
     [Fact]
+    public async Task Survey_progress_answers_the_points_measured_so_far_and_nothing_when_idle()
+    {
+        await using var rig = new RobotRig(profile: FastProfile(), procedure: NearbyBackground(), probe: (w, c) => new FieldProbe(w, c, 0.07));
+        var idle = rig.Controller.HandleCommand(rig.Command(CommandNames.SurveyProgress));
+        Assert.True(idle.Accepted, idle.Message);
+        Assert.Empty(idle.Survey!);
+
+        Assert.Null(rig.Controller.HandleOrder(InspectOrder(rig)));
+        Assert.True(await rig.RunUntilAsync(() => rig.Controller.Procedure.Telemetry().PointsDone >= 5, TimeSpan.FromMinutes(20)));
+        var response = rig.Controller.HandleCommand(rig.Command(CommandNames.SurveyProgress));
+        var telemetry = rig.Controller.Procedure.Telemetry();
+
+        Assert.True(response.Accepted, response.Message);
+        Assert.Equal(telemetry.PointsDone, response.Survey!.Count(p => p.Kind is null));
+        Assert.Equal(telemetry.LastDoseUSvPerH, response.Survey![^1].DoseRateUSvPerH);
+        // Where the robot stood: beside the 20 ft box at (6, 4), not at the origin.
+        Assert.All(response.Survey!, p => Assert.True(double.Hypot(p.X - 6, p.Y - 4) < 6, $"{p.PointId} at ({p.X:0.0}, {p.Y:0.0})"));
+    }
+
+    [Fact]
     public async Task A_finished_inspection_action_stays_in_state_however_many_watchers_ask_for_the_state()
     {
         await using var rig = new RobotRig(profile: FastProfile(), procedure: NearbyBackground(), probe: (w, c) => new FieldProbe(w, c, 0.07));

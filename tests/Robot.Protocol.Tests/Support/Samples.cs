@@ -405,6 +405,11 @@ internal static class Samples
             },
         ],
         Report = InspectionReport(),
+        Survey =
+        [
+            new MeasuredPoint { PointId = "left-01-h0.5", X = 7.4, Y = -4.68, HeightM = 0.5, DoseRateUSvPerH = 0.072, Decision = "clear" },
+            new MeasuredPoint { PointId = "left-02-h0.5-r1", X = 8.4, Y = -4.68, HeightM = 0.5, DoseRateUSvPerH = 0.41, Decision = "exceeds", Kind = "remeasure" },
+        ],
     };
 
     public static OperatorPresence Operator() => new()

@@ -17,6 +17,8 @@ internal sealed partial class FakeRobot
     public Channel<ReportAck> Acks { get; } = Channel.CreateUnbounded<ReportAck>();
     /// <summary>What listReports and getReport answer from (sealed with its hash; tests may tamper with it).</summary>
     public InspectionReport Report { get; set; }
+    /// <summary>What surveyProgress answers: the running inspection's points so far.</summary>
+    public IReadOnlyList<MeasuredPoint> Survey { get; set; } = [];
 
     /// <summary>One telemetry step of a played inspection.</summary>
     public sealed record Step(int PointsDone, int PointsPlanned, string? CurrentPoint, double? LastDoseUSvPerH, string State = "Measuring");
@@ -27,6 +29,7 @@ internal sealed partial class FakeRobot
         CommandNames.ListReports => Accept(request) with { Reports = [Summary(Report)] },
         CommandNames.GetReport when request.ReportId == Report.ReportId => Accept(request) with { Report = Report },
         CommandNames.GetReport => Refuse(request, "notFound", $"no report {request.ReportId}"),
+        CommandNames.SurveyProgress => Accept(request) with { Survey = Survey },
         _ => Accept(request),
     };
 
