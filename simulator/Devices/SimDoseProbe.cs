@@ -48,6 +48,9 @@ public sealed class SimDoseProbe : IDoseRateProbe
     private double _trueDose, _trueCps;
     private double _displayShown;
     private long _total;
+    // Spectrum-weighted dose since start (µSv, before calibration) and its counting variance (µSv²):
+    // only a probe that weights counts by energy (DetectorModel.SpectralDose) reports them.
+    private double _accumulatedDose, _accumulatedDoseVariance;
 
     public SimDoseProbe(DetectorModel detector, IDoseField field, Func<Vec3> position, TimeProvider time, int seed)
     {
@@ -141,7 +144,9 @@ public sealed class SimDoseProbe : IDoseRateProbe
             var display = fault?.Fault == DetectorFault.Saturated || (overRange && fault?.Fault != DetectorFault.Stuck)
                 ? Detector.MaxMicroSvPerHour
                 : _displayShown;
-            return new DoseRateReading(now, display, _cps, status, _total);
+            return Detector.SpectralDose
+                ? new DoseRateReading(now, display, _cps, status, _total, _accumulatedDose, _accumulatedDoseVariance)
+                : new DoseRateReading(now, display, _cps, status, _total);
         }
     }
 
@@ -164,6 +169,11 @@ public sealed class SimDoseProbe : IDoseRateProbe
                     var c = Poisson.Sample(_random, _groups[g] * _sensitivity[g] * live * dt);
                     counts += c;
                     doseSeconds += c * _weight[g];
+                    // One count stands for weight/3600 µSv (weight in µSv/h per count/s).
+                    // The instrument corrects its dead-time loss as its display does.
+                    var perCount = _weight[g] / 3600 / (Detector.DeadTimeCorrected ? live : 1);
+                    _accumulatedDose += c * perCount;
+                    _accumulatedDoseVariance += c * perCount * perCount;
                 }
             }
             _display.Update(counts, doseSeconds, dt);

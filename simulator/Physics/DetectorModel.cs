@@ -81,9 +81,26 @@ public sealed class DetectorModel
     /// <summary>
     /// Large plastic scintillator: 2200 cps per µSv/h at 662 keV (SNT0570.md); the other points
     /// (1200 at 59.5 keV, 1700 at 1.25 MeV, 1400 at 2 MeV) are approximations of a low-Z, Compton-only
-    /// detector. No spectroscopy: the display divides by the 662 keV figure. Dead time 1 µs, range to 50 µSv/h.
+    /// detector. Its count rate per µSv/h depends on energy, but its light output is proportional to
+    /// the energy deposited and plastic is close to tissue-equivalent, so a dose-rate meter that sums
+    /// pulse heights (rather than counting pulses) reads dose right across energies: modelled as a
+    /// spectral dose (an exact G(E)) on top of energy-dependent counts. Dead time 1 µs, range to 50 µSv/h.
     /// </summary>
-    public static DetectorModel PlasticLarge { get; } = new("sim-plastic-large", [(59.5, 1200), (662, 2200), (1250, 1700), (2000, 1400)], spectralDose: false, deadTimeS: 1e-6, maxMicroSvPerHour: 50);
+    public static DetectorModel PlasticLarge { get; } = new("sim-plastic-large", [(59.5, 1200), (662, 2200), (1250, 1700), (2000, 1400)], spectralDose: true, deadTimeS: 1e-6, maxMicroSvPerHour: 50);
+
+    /// <summary>
+    /// The lowest counts per second per µSv/h between 50 keV and 3 MeV: dividing counts by it never
+    /// under-reads a source in that range (the conservative conversion of a probe without a spectrum).
+    /// </summary>
+    public double LowestSensitivity(double fromKeV = 50, double toKeV = 3000)
+    {
+        var lowest = Math.Min(SensitivityAt(fromKeV), SensitivityAt(toKeV));
+        foreach (var (e, s) in _sensitivity.Points)
+        {
+            if (e >= fromKeV && e <= toKeV) lowest = Math.Min(lowest, s);
+        }
+        return lowest;
+    }
 
     /// <summary>
     /// Energy-compensated GM tube, FH40G low-dose class: about 1.7 cps per µSv/h, flat within the

@@ -78,7 +78,13 @@ public sealed class ScenarioRunner
     public static (MeasurementProfileOptions, InstrumentOptions, ProcedureOptions) Options(ScenarioFile s)
     {
         var profile = new MeasurementProfileOptions { WarmUp = TimeSpan.Zero };
-        var instrument = new InstrumentOptions { CountsPerSecondPerUSvPerH = DetectorModel.ByName(s.Detector).CalibrationSensitivity };
+        var detector = DetectorModel.ByName(s.Detector);
+        var instrument = new InstrumentOptions
+        {
+            CountsPerSecondPerUSvPerH = detector.CalibrationSensitivity,
+            LowestCountsPerSecondPerUSvPerH = detector.LowestSensitivity(),
+            DisplayTimeConstantS = detector.Display.MaxTimeConstantS,
+        };
         var procedure = new ProcedureOptions
         {
             BackgroundSpotX = s.Yard.BackgroundSpot.X,

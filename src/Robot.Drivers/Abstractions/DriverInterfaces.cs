@@ -67,13 +67,20 @@ public enum DetectorStatus
 /// One reading of the dose-rate probe. Raw is what the instrument displays, before calibration.
 /// TotalCounts, where the probe has a counter, is monotonic since start: counts in an interval are the
 /// difference of two readings (what the sequential test needs, independent of the display's averaging).
+/// AccumulatedDoseMicroSievert, where the probe weights each count by its energy (a spectrometric
+/// probe's spectrum-to-dose function G(E), or a plastic scintillator's deposited energy), is the dose
+/// it has accumulated since start, before calibration: right at every energy, unlike counts, whose
+/// rate per µSv/h depends on the photon energy. AccumulatedDoseVarianceMicroSievert2 is its variance
+/// by counting statistics, Σ g_i² over the counts so far (g_i the dose one count stands for).
 /// </summary>
 public readonly record struct DoseRateReading(
     DateTimeOffset Time,
     double RawMicroSievertPerHour,
     double? CountsPerSecond,
     DetectorStatus Status,
-    long? TotalCounts = null);
+    long? TotalCounts = null,
+    double? AccumulatedDoseMicroSievert = null,
+    double? AccumulatedDoseVarianceMicroSievert2 = null);
 
 /// <summary>The gamma dose-rate probe. (UnitsNet has no dose-rate quantity: µSv/h is in the names.)</summary>
 public interface IDoseRateProbe

@@ -131,8 +131,17 @@ public sealed class InstrumentOptions
     [Range(0.01, 100.0)] public double K2 { get; set; } = 1.0;
     [Range(0.0, 10.0)] public double K3 { get; set; } = 1.0;
     [Range(0.0, 1.0)] public double CosmicResponseUSvPerH { get; set; }
-    /// <summary>Counts per second per µSv/h, for the sequential test.</summary>
+    /// <summary>Counts per second per µSv/h at the calibration energy (Cs-137, 662 keV).</summary>
     [Range(0.01, 1_000_000.0)] public double CountsPerSecondPerUSvPerH { get; set; } = 1400;
+    /// <summary>
+    /// The probe's lowest counts per second per µSv/h anywhere between 50 keV and 3 MeV (from its type
+    /// test). A probe without a spectrum turns counts into dose with this figure, which can only
+    /// over-read; unset, counts are converted at the calibration energy and the report says the
+    /// conversion is not shown to be conservative. Must not exceed CountsPerSecondPerUSvPerH.
+    /// </summary>
+    [Range(0.01, 1_000_000.0)] public double? LowestCountsPerSecondPerUSvPerH { get; set; }
+    /// <summary>The longest averaging time constant of the display near background (s): a display-only reading waits several of them.</summary>
+    [Range(0.0, 600.0)] public double DisplayTimeConstantS { get; set; } = 2;
     [Required] public string CalibrationCertificate { get; set; } = "CAL-0000";
     /// <summary>Periodic verification is mandatory [firm]: an expired calibration refuses inspections.</summary>
     public DateTimeOffset CalibrationValidUntil { get; set; } = new(2027, 12, 31, 0, 0, 0, TimeSpan.Zero);

@@ -277,6 +277,8 @@ public sealed partial class InspectionProcedure
         CalibrationCertificate = _instrumentOptions.CalibrationCertificate,
         CalibrationValidUntil = _instrumentOptions.CalibrationValidUntil,
         CountsPerSecondPerUSvPerH = _instrumentOptions.CountsPerSecondPerUSvPerH,
+        LowestCountsPerSecondPerUSvPerH = _instrumentOptions.LowestCountsPerSecondPerUSvPerH,
+        DisplayTimeConstantS = _instrumentOptions.DisplayTimeConstantS,
     };
 
     private ProfileInfo Profile(string mode) => new() { Name = _profile.Name, Version = _profile.Version, PointMode = mode, LimitUSvPerH = _profile.LimitUSvPerH };

@@ -41,8 +41,12 @@ public sealed record InstrumentInfo
     public required string CalibrationCertificate { get; init; }
     [JsonConverter(typeof(UtcMillisecondsConverter))]
     public required DateTimeOffset CalibrationValidUntil { get; init; }
-    /// <summary>Counts per second per µSv/h (the sequential test works on counts).</summary>
+    /// <summary>Counts per second per µSv/h at the calibration energy.</summary>
     public double? CountsPerSecondPerUSvPerH { get; init; }
+    /// <summary>The probe's lowest counts per second per µSv/h between 50 keV and 3 MeV (the conservative conversion of counts to dose).</summary>
+    public double? LowestCountsPerSecondPerUSvPerH { get; init; }
+    /// <summary>The display's longest averaging time constant near background, seconds.</summary>
+    public double? DisplayTimeConstantS { get; init; }
 }
 
 /// <summary>The measurement profile in force (named, versioned, from config).</summary>
