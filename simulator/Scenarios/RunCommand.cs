@@ -11,10 +11,42 @@ public static class RunCommand
     {
         var file = new Argument<string>("scenario") { Description = "the scenario file (simulator/scenarios/*.json; format in docs/scenarios.md)" };
         var seed = new Option<int?>("--seed") { Description = "override the scenario's random seed" };
+        var seeds = new Option<string?>("--seeds") { Description = "run once per seed of a range, e.g. 1-20, and print one line per seed (a scenario must hold on every seed, not only its own)" };
+        seeds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && ParseRange(text) is null) r.AddError("--seeds takes FIRST-LAST, e.g. 1-20 (at most 1000 seeds)");
+        });
         var outDir = new Option<string>("--out") { Description = "where to write the reports (JSON) and dose maps (SVG)", DefaultValueFactory = _ => "artifacts/scenario-runs" };
-        var command = new Command("run", "Run a scenario headless on the virtual clock; exit 0 only when every expectation holds") { file, seed, outDir };
-        command.SetAction((p, ct) => RunAsync(p.GetValue(file)!, p.GetValue(seed), p.GetValue(outDir)!, ct));
+        var command = new Command("run", "Run a scenario headless on the virtual clock; exit 0 only when every expectation holds") { file, seed, seeds, outDir };
+        command.SetAction(async (p, ct) =>
+        {
+            if (p.GetValue(seeds) is not { } range) return await RunAsync(p.GetValue(file)!, p.GetValue(seed), p.GetValue(outDir)!, ct).ConfigureAwait(false);
+            if (p.GetValue(seed) is not null)
+            {
+                Console.Error.WriteLine("run: give --seed or --seeds, not both");
+                return 2;
+            }
+            var (first, last) = ParseRange(range)!.Value;
+            var failed = new List<int>();
+            for (var s = first; s <= last; s++)
+            {
+                var code = await RunAsync(p.GetValue(file)!, s, p.GetValue(outDir)!, ct).ConfigureAwait(false);
+                if (code == 2) return 2;
+                if (code != 0) failed.Add(s);
+            }
+            Console.WriteLine(failed.Count == 0
+                ? $"seeds {first}-{last}: all {last - first + 1} passed"
+                : $"seeds {first}-{last}: {failed.Count} of {last - first + 1} FAILED (seeds {string.Join(", ", failed)})");
+            return failed.Count == 0 ? 0 : 1;
+        });
         return command;
+    }
+
+    private static (int First, int Last)? ParseRange(string text)
+    {
+        var parts = text.Split('-');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var b)) return null;
+        return a <= b && b - a < 1000 ? (a, b) : null;
     }
 
     public static async Task<int> RunAsync(string path, int? seed, string outDir, CancellationToken ct)

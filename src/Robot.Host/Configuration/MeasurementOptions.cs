@@ -30,9 +30,25 @@ public sealed class MeasurementProfileOptions
     [Range(0.5, 120.0)]
     public double ReadingIntervalS { get; set; } = 10;
 
-    /// <summary>Wait after the probe reaches its height (the instrument's response time).</summary>
+    /// <summary>
+    /// Wait after the probe reaches its height. A counting probe's counts follow the dose at once, so
+    /// this is the mechanical settle; a probe read from its display waits at least three display time
+    /// constants (Measurement:Instrument:DisplayTimeConstantS) whatever this says.
+    /// </summary>
     [Range(0.0, 300.0)]
     public double SettleS { get; set; } = 10;
+
+    /// <summary>
+    /// Standard mode counts at least until the point's dose has this standard error (µSv/h) at the
+    /// threshold, taking more readings than ReadingsPerPoint when the probe is slow (a GM tube): 0.035
+    /// keeps a point 0.1 µSv/h either side of the threshold on its side in 99.8 % of measurements.
+    /// </summary>
+    [Range(0.001, 1.0)]
+    public double PointTargetStandardErrorUSvPerH { get; set; } = 0.035;
+
+    /// <summary>The most readings a standard point takes, whatever the target error asks.</summary>
+    [Range(1, 1000)]
+    public int MaxReadingsPerPoint { get; set; } = 30;
 
     /// <summary>[default] Probe heights at each station.</summary>
     [Required, MinCount(1)]
@@ -74,12 +90,58 @@ public sealed class MeasurementProfileOptions
     public BackgroundProfileOptions Background { get; set; } = new();
     public SequentialProfileOptions Sequential { get; set; } = new();
 
+    /// <summary>
+    /// The figures that decide a verdict, by configuration key, for the report's profile block: a
+    /// report can be checked against the profile it was measured with, and a changed figure shows.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Figures()
+    {
+        static string N(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LimitUSvPerH"] = N(LimitUSvPerH),
+            ["ReadingsPerPoint"] = N(ReadingsPerPoint),
+            ["MaxReadingsPerPoint"] = N(MaxReadingsPerPoint),
+            ["ReadingIntervalS"] = N(ReadingIntervalS),
+            ["SettleS"] = N(SettleS),
+            ["PointTargetStandardErrorUSvPerH"] = N(PointTargetStandardErrorUSvPerH),
+            ["HeightsM"] = string.Join(" ", HeightsM.Select(N)),
+            ["StationSpacingM"] = N(StationSpacingM),
+            ["WallDistanceM"] = N(WallDistanceM),
+            ["AnomalySigma"] = N(AnomalySigma),
+            ["AnomalyMinRiseUSvPerH"] = N(AnomalyMinRiseUSvPerH),
+            ["RemeasureSuspect"] = RemeasureSuspect ? "true" : "false",
+            ["RefineSpacingM"] = N(RefineSpacingM),
+            ["RefineSpanM"] = N(RefineSpanM),
+            ["Background:Readings"] = N(Background.Readings),
+            ["Background:MaxReadings"] = N(Background.MaxReadings),
+            ["Background:IntervalS"] = N(Background.IntervalS),
+            ["Background:StabilityAlpha"] = N(Background.StabilityAlpha),
+            ["Background:TargetStandardErrorUSvPerH"] = N(Background.TargetStandardErrorUSvPerH),
+            ["Sequential:Alpha"] = N(Sequential.Alpha),
+            ["Sequential:Beta"] = N(Sequential.Beta),
+            ["Sequential:IndifferenceFraction"] = N(Sequential.IndifferenceFraction),
+            ["Sequential:MaxDwellS"] = N(Sequential.MaxDwellS),
+            ["Sequential:SettleS"] = N(Sequential.SettleS),
+            ["Sequential:ReportRelativeError"] = N(Sequential.ReportRelativeError),
+        };
+    }
+
     public IEnumerable<string> Problems()
     {
         if (HeightsM.Any(h => !(h is > 0 and <= 20))) yield return "HeightsM: every height must be within (0, 20] m";
         if (HeightsM.Distinct().Count() != HeightsM.Length) yield return "HeightsM: heights must be distinct";
         if (Background.MaxVariation is <= 0 or > 1) yield return "Background:MaxVariation: must be within (0, 1]";
         if (Background.Readings < 2) yield return "Background:Readings: at least 2 readings are needed for a stability check";
+        if (Background.MaxReadings < Background.Readings) yield return "Background:MaxReadings: must be at least Background:Readings";
+        if (Background.StabilityAlpha is <= 0 or >= 0.5) yield return "Background:StabilityAlpha: must be within (0, 0.5)";
+        if (Background.TargetStandardErrorUSvPerH <= 0) yield return "Background:TargetStandardErrorUSvPerH: must be positive";
+        if (Background.IntervalS <= 0) yield return "Background:IntervalS: must be positive";
+        if (MaxReadingsPerPoint < ReadingsPerPoint) yield return "MaxReadingsPerPoint: must be at least ReadingsPerPoint";
+        if (Sequential.SampleIntervalS is <= 0 or > 10) yield return "Sequential:SampleIntervalS: must be within (0, 10] s";
+        if (Sequential.MinDwellS < 0) yield return "Sequential:MinDwellS: must not be negative";
+        if (Sequential.ReportRelativeError is <= 0 or >= 1) yield return "Sequential:ReportRelativeError: must be within (0, 1)";
+        if (Sequential.ReportWindowMaxS < Sequential.SampleIntervalS) yield return "Sequential:ReportWindowMaxS: at least one sample interval";
         if (Background.MaxAttempts < 1) yield return "Background:MaxAttempts: at least 1";
         if (Sequential.Alpha is <= 0 or >= 0.5) yield return "Sequential:Alpha: must be within (0, 0.5)";
         if (Sequential.Beta is <= 0 or >= 0.5) yield return "Sequential:Beta: must be within (0, 0.5)";
@@ -95,7 +157,16 @@ public sealed class BackgroundProfileOptions
     public double IntervalS { get; set; } = 10;
     public double HeightM { get; set; } = 1.0;
     public double SettleS { get; set; } = 10;
-    /// <summary>[default] Reject and repeat when (max − min) / mean exceeds this.</summary>
+    /// <summary>
+    /// [default] A counting probe's background is refused (and repeated) when the chi-square dispersion
+    /// of its counts per interval against Poisson statistics has a p-value below this.
+    /// </summary>
+    public double StabilityAlpha { get; set; } = 0.01;
+    /// <summary>Readings continue past Readings until the background's counting error is below this (µSv/h)...</summary>
+    public double TargetStandardErrorUSvPerH { get; set; } = 0.01;
+    /// <summary>...or this many readings have been taken.</summary>
+    public int MaxReadings { get; set; } = 60;
+    /// <summary>[default] Only for a probe without a counter: reject and repeat when (max − min) / mean of its displayed readings exceeds this.</summary>
     public double MaxVariation { get; set; } = 0.30;
     public int MaxAttempts { get; set; } = 3;
     /// <summary>[default] Re-measure when the background is older than this.</summary>
@@ -104,14 +175,32 @@ public sealed class BackgroundProfileOptions
 
 public sealed class SequentialProfileOptions
 {
-    /// <summary>Probability of calling a point below the indifference band EXCEEDS.</summary>
+    /// <summary>Probability of calling a point below the indifference band EXCEEDS (each test; EXCEEDS needs two that agree).</summary>
     public double Alpha { get; set; } = 0.001;
-    /// <summary>Probability of missing a point above the band.</summary>
+    /// <summary>
+    /// Probability of missing a point above the band, for the point as a whole: EXCEEDS needs the
+    /// first test and its re-measurement to agree, so each test runs at Beta / 2 (with RemeasureSuspect).
+    /// </summary>
     public double Beta { get; set; } = 0.01;
     /// <summary>The band is limit × (1 ± d) around background + limit.</summary>
     public double IndifferenceFraction { get; set; } = 0.2;
-    /// <summary>Longest sequential dwell; past it the point falls back to the standard test.</summary>
-    public double MaxDwellS { get; set; } = 240;
+    /// <summary>
+    /// Longest sequential dwell. The test is truncated earlier, as soon as the fixed test on the counts
+    /// gathered would itself keep Alpha and Beta at the band edges; only a probe too slow for that
+    /// within this time decides by the fixed test here, and the point's basis states its error rates.
+    /// </summary>
+    public double MaxDwellS { get; set; } = 900;
+    /// <summary>How often the test looks at the counts.</summary>
+    public double SampleIntervalS { get; set; } = 1;
+    /// <summary>The shortest counting time of a point, so that even a quick decision reports a dose with a meaningful error.</summary>
+    public double MinDwellS { get; set; } = 1;
+    /// <summary>
+    /// A point the test finds raised is counted again in a fresh window after the decision, until its
+    /// dose has this relative standard error (or ReportWindowMaxS): the dose a test that stopped early
+    /// saw is biased towards its decision, a fresh window is not.
+    /// </summary>
+    public double ReportRelativeError { get; set; } = 0.05;
+    public double ReportWindowMaxS { get; set; } = 60;
     /// <summary>
     /// Settle before a sequential point. The SPRT counts pulses, which follow the dose at once; only
     /// the display lags (its averaging, up to 30 s on a GM tube), so the mechanical settle is enough.

@@ -40,6 +40,32 @@ public sealed class SequentialTest
 
     public double LogLikelihoodRatio(double counts, double seconds) => counts * _logRatio - _rateDifference * seconds;
 
+    /// <summary>Λ for n counts in t seconds between the rates r0 &lt; r1 (counts/s).</summary>
+    public static double LogLikelihoodRatio(double counts, double seconds, double r0, double r1) => counts * Math.Log(r1 / r0) - (r1 - r0) * seconds;
+
+    /// <summary>
+    /// The error rates of the fixed test that decides by the sign of Λ after t seconds (the count rate
+    /// against (r1 − r0) / ln(r1/r0)), by the normal approximation to the Poisson count: the chance of
+    /// calling r0 high (α) and r1 low (β). The sequential test may stop here without losing its promise
+    /// once both are within its own α and β.
+    /// </summary>
+    public static (double Alpha, double Beta) FixedTestErrors(double seconds, double r0, double r1)
+    {
+        if (!(seconds > 0)) return (1, 1);
+        var threshold = (r1 - r0) / Math.Log(r1 / r0);
+        var alpha = NormalUpperTail((threshold - r0) * seconds / Math.Sqrt(r0 * seconds));
+        var beta = NormalUpperTail((r1 - threshold) * seconds / Math.Sqrt(r1 * seconds));
+        return (alpha, beta);
+    }
+
+    /// <summary>P(Z ≥ z) for a standard normal Z.</summary>
+    public static double NormalUpperTail(double z)
+    {
+        if (double.IsNaN(z)) return double.NaN;
+        var twoSided = ChiSquare.UpperTail(z * z, 1) / 2;
+        return z >= 0 ? twoSided : 1 - twoSided;
+    }
+
     public SequentialOutcome Decide(double counts, double seconds)
     {
         var lambda = LogLikelihoodRatio(counts, seconds);

@@ -91,7 +91,8 @@ public sealed partial class InspectionProcedure
         if (_machine.State != ProcedureState.Idle || _pending > 0)
             return new ProtocolError(ProtocolErrorCode.Busy, $"an inspection is already running ({_run?.InspectionId ?? "starting"})");
         var mode = request.PointMode ?? _profile.PointMode;
-        _run = new InspectionRun(request, Instrument(), Profile(mode), _time.GetUtcNow(), _serial);
+        var instrument = Instrument();
+        _run = new InspectionRun(request, instrument, Profile(mode, DoseConversion.For(instrument, _hw.DoseProbe.Read())), _time.GetUtcNow(), _serial);
         _outcome = null;
         _parkAfterReport = false;
         _abortReason = "";
@@ -281,5 +282,13 @@ public sealed partial class InspectionProcedure
         DisplayTimeConstantS = _instrumentOptions.DisplayTimeConstantS,
     };
 
-    private ProfileInfo Profile(string mode) => new() { Name = _profile.Name, Version = _profile.Version, PointMode = mode, LimitUSvPerH = _profile.LimitUSvPerH };
+    private ProfileInfo Profile(string mode, DoseConversion conversion) => new()
+    {
+        Name = _profile.Name,
+        Version = _profile.Version,
+        PointMode = mode == "sequential" && !conversion.Counting ? "standard" : mode,
+        LimitUSvPerH = _profile.LimitUSvPerH,
+        DoseConversion = conversion.Statement,
+        Figures = _profile.Figures(),
+    };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Robot.Drivers.Abstractions;
 using Robot.Host.Configuration;
 using Robot.Host.Measurement;
@@ -5,64 +6,61 @@ using Robot.Protocol.Extensions;
 
 namespace Robot.Host.Procedure;
 
-/// <summary>The background against which points are judged.</summary>
-public sealed record BackgroundLevel(double DoseRateUSvPerH, double StandardErrorUSvPerH);
-
 /// <summary>
-/// Measures one point, fed one probe reading per control tick. Standard mode: N displayed readings
-/// at a fixed interval, mean compared with background + limit. Sequential mode: Wald's SPRT on the
-/// probe's counts, two tests at once (over the limit? raised at all?), truncated at MaxDwell where it
-/// falls back to the fixed test on the counts gathered.
+/// Measures one point, fed one probe reading per control tick. Both modes judge the same dose
+/// estimate (<see cref="DoseConversion"/>: the probe's spectrum-weighted dose, or counts converted so
+/// that no energy is under-read), taken from the probe's running totals over the counting window.
+/// Standard mode: N readings at a fixed interval (more for a slow probe, until the dose's standard
+/// error at the threshold is PointTargetStandardErrorUSvPerH), mean compared with background + limit.
+/// Sequential mode: Wald's SPRT on the window's (effective) counts between the two edges of the
+/// indifference band, truncated as soon as the fixed test on the counts gathered keeps the same
+/// error rates (or at MaxDwellS); a point found raised is then counted again in a fresh window so
+/// its reported dose is not biased by the early stop. A probe without a counter is read from its
+/// display and measured in standard mode.
 /// </summary>
 public sealed class PointSampler
 {
     private readonly MeasurementProfileOptions _profile;
     private readonly InstrumentInfo _instrument;
     private readonly BackgroundLevel? _background;
-    private readonly bool _sequential;
-    private readonly DateTimeOffset _start;
+    private readonly bool _sequentialRequested;
     private readonly List<RawReading> _readings = [];
-    private readonly SequentialTest? _exceedsTest;
-    private readonly SequentialTest? _anomalyTest;
-    private readonly double _sensitivity;
-    private long? _firstTotal;
-    // The counting window opens at the first reading (where the count baseline is taken), not when
-    // the point was set up: the first control tick comes some milliseconds later, and counting
-    // that gap as time with no counts made the SPRT accept "below the limit" at once.
-    private DateTimeOffset? _windowStart;
-    private double _counts;
+    private readonly CountingWindow _window = new();
+    private readonly CountingWindow _reportWindow = new();
+    private DoseConversion? _conversion;
+    private bool _sequential;
+    private bool _reporting;
+    private int _readingsWanted;
     private DateTimeOffset _nextSample;
     private DetectorStatus _worstStatus = DetectorStatus.Ok;
     private SequentialOutcome _exceedsOutcome;
     private SequentialOutcome _anomalyOutcome;
+    private string _decisionNote = "";
+    private double _decisionSeconds;
 
     public PointSampler(MeasurementProfileOptions profile, InstrumentInfo instrument, BackgroundLevel? background, string mode, DateTimeOffset start)
     {
         _profile = profile;
         _instrument = instrument;
         _background = background;
-        _start = start;
         _nextSample = start;
-        _sensitivity = instrument.CountsPerSecondPerUSvPerH ?? 0;
-        _sequential = mode == "sequential" && background is not null && _sensitivity > 0;
-        Mode = _sequential ? "sequential" : "standard";
-        if (_sequential)
-        {
-            var bg = background!.DoseRateUSvPerH;
-            var limit = profile.LimitUSvPerH;
-            var d = profile.Sequential.IndifferenceFraction;
-            double Rate(double dose) => Math.Max(1e-6, DoseCalculator.RawFor(instrument, dose) * _sensitivity);
-            _exceedsTest = new SequentialTest(Rate(bg + limit * (1 - d)), Rate(bg + limit * (1 + d)), profile.Sequential.Alpha, profile.Sequential.Beta);
-            _anomalyTest = new SequentialTest(Rate(Math.Max(bg, 1e-4)), Rate(Math.Max(bg, 1e-4) + profile.AnomalyMinRiseUSvPerH), profile.Sequential.AnomalyAlpha, profile.Sequential.AnomalyBeta);
-        }
+        _sequentialRequested = mode == "sequential" && background is not null;
+        Mode = _sequentialRequested ? "sequential" : "standard";
     }
 
-    public string Mode { get; }
+    /// <summary>standard or sequential; known for certain after the first reading (a probe without a counter cannot run the sequential test).</summary>
+    public string Mode { get; private set; }
     public IReadOnlyList<RawReading> Readings => _readings;
     public bool Done { get; private set; }
     /// <summary>The probe reported a fault, saturation or silence during the point.</summary>
     public DetectorStatus WorstStatus => _worstStatus;
     public string Basis { get; private set; } = "";
+    public DoseConversion? Conversion => _conversion;
+
+    /// <summary>Each test's β: EXCEEDS needs a test and its re-measurement to agree, so each misses at half the profile's rate.</summary>
+    private double TestBeta => _profile.RemeasureSuspect ? _profile.Sequential.Beta / 2 : _profile.Sequential.Beta;
+
+    private double RawPerDose => 1 / Math.Abs(_instrument.K1 * _instrument.K2);
 
     /// <summary>Feed one reading; returns the reading to journal when one was taken.</summary>
     public RawReading? Tick(DateTimeOffset now, DoseRateReading probe)
@@ -70,101 +68,168 @@ public sealed class PointSampler
         if (Done) return null;
         if (probe.Status != DetectorStatus.Ok && _worstStatus == DetectorStatus.Ok) _worstStatus = probe.Status;
         if (now < _nextSample) return null;
-        _windowStart ??= now;
-        RawReading reading;
+        if (_conversion is null) Begin(probe);
+        var reading = new RawReading { T = now, RawUSvPerH = Math.Round(probe.RawMicroSievertPerHour, 6), Cps = probe.CountsPerSecond is { } c ? Math.Round(c, 3) : null };
+        _readings.Add(reading);
+        _window.Add(probe);
         if (_sequential)
         {
-            // One sample per second: counts from the probe's counter (or its count rate when it has none).
-            var dt = _readings.Count == 0 ? 0 : 1.0;
-            double counts;
-            if (probe.TotalCounts is { } total)
-            {
-                _firstTotal ??= total;
-                counts = total - _firstTotal.Value - _counts;
-            }
-            else
-            {
-                counts = (probe.CountsPerSecond ?? 0) * dt;
-            }
-            _counts += counts;
-            var cps = dt > 0 ? counts / dt : probe.CountsPerSecond ?? 0;
-            reading = new RawReading { T = now, RawUSvPerH = Math.Round(cps / _sensitivity, 6), Cps = Math.Round(cps, 3) };
-            _readings.Add(reading);
-            _nextSample = now.AddSeconds(1);
-            var elapsed = (now - _windowStart.Value).TotalSeconds;
-            if (elapsed > 0)
-            {
-                if (_exceedsOutcome == SequentialOutcome.Continue) _exceedsOutcome = _exceedsTest!.Decide(_counts, elapsed);
-                if (_anomalyOutcome == SequentialOutcome.Continue) _anomalyOutcome = _anomalyTest!.Decide(_counts, elapsed);
-                // The over-limit test decides the dwell; the "raised at all?" test reports what it has
-                // decided by then, and an undecided one falls back to the fixed test on the counts.
-                var decided = _exceedsOutcome != SequentialOutcome.Continue;
-                if (decided || elapsed >= _profile.Sequential.MaxDwellS) Done = true;
-            }
+            _nextSample = now.AddSeconds(_profile.Sequential.SampleIntervalS);
+            if (_reporting) ReportStep(probe);
+            else DecideStep(probe);
         }
         else
         {
-            if (probe.TotalCounts is { } total)
-            {
-                _firstTotal ??= total;
-                _counts = total - _firstTotal.Value;
-            }
-            reading = new RawReading { T = now, RawUSvPerH = Math.Round(probe.RawMicroSievertPerHour, 6), Cps = probe.CountsPerSecond is { } c ? Math.Round(c, 3) : null };
-            _readings.Add(reading);
             _nextSample = now.AddSeconds(_profile.ReadingIntervalS);
-            if (_readings.Count >= _profile.ReadingsPerPoint) Done = true;
+            if (_readings.Count >= _readingsWanted) Done = true;
         }
         return reading;
+    }
+
+    private void Begin(DoseRateReading probe)
+    {
+        _conversion = DoseConversion.For(_instrument, probe);
+        _sequential = _sequentialRequested && _conversion.Counting;
+        Mode = _sequential ? "sequential" : "standard";
+        _readingsWanted = _profile.ReadingsPerPoint;
+        if (!_sequential && _conversion.Counting && _background is not null)
+        {
+            // Count long enough for the target error at the threshold: σ² = h / (S t) in raw µSv/h.
+            var sensitivity = _conversion.Basis == DoseBasis.Spectral ? _conversion.CalibrationSensitivity : _conversion.RiseSensitivity;
+            var thresholdRaw = _background.RawUSvPerH + _profile.LimitUSvPerH * RawPerDose;
+            var targetRaw = _profile.PointTargetStandardErrorUSvPerH * RawPerDose;
+            if (sensitivity > 0 && thresholdRaw > 0)
+            {
+                var seconds = thresholdRaw / (sensitivity * targetRaw * targetRaw);
+                _readingsWanted = Math.Clamp(1 + (int)Math.Ceiling(seconds / _profile.ReadingIntervalS), _profile.ReadingsPerPoint, _profile.MaxReadingsPerPoint);
+            }
+        }
+    }
+
+    private void DecideStep(DoseRateReading probe)
+    {
+        var t = _window.Seconds;
+        if (t <= 0 || t + 1e-9 < _profile.Sequential.MinDwellS) return;
+        var bg = _background!;
+        var limitRaw = _profile.LimitUSvPerH * RawPerDose;
+        var d = _profile.Sequential.IndifferenceFraction;
+        var alpha = _profile.Sequential.Alpha;
+        var beta = TestBeta;
+        var (n, r0, r1) = _conversion!.PoissonEquivalent(_window, bg, bg.RawUSvPerH + limitRaw * (1 - d), bg.RawUSvPerH + limitRaw * (1 + d));
+        var lambda = SequentialTest.LogLikelihoodRatio(n, t, r0, r1);
+        if (_exceedsOutcome == SequentialOutcome.Continue)
+        {
+            _exceedsOutcome = lambda >= Math.Log((1 - beta) / alpha) ? SequentialOutcome.AcceptHigh
+                : lambda <= Math.Log(beta / (1 - alpha)) ? SequentialOutcome.AcceptLow
+                : SequentialOutcome.Continue;
+            if (_exceedsOutcome != SequentialOutcome.Continue)
+            {
+                _decisionNote = F($"SPRT {Word(_exceedsOutcome)} after {t:0.#} s, {n:0} {(_conversion.Basis == DoseBasis.Spectral ? "effective counts" : "counts")} (α {alpha}, β {beta} per test)");
+            }
+            else
+            {
+                // Truncation: once the fixed test at Λ = 0 keeps both error rates by itself, more counting buys nothing.
+                var (fixedAlpha, fixedBeta) = SequentialTest.FixedTestErrors(t, r0, r1);
+                var timeUp = t >= _profile.Sequential.MaxDwellS;
+                if ((fixedAlpha <= alpha && fixedBeta <= beta) || timeUp)
+                {
+                    _exceedsOutcome = lambda > 0 ? SequentialOutcome.AcceptHigh : SequentialOutcome.AcceptLow;
+                    _decisionNote = F($"SPRT truncated after {t:0.#} s, {n:0} counts: fixed test {Word(_exceedsOutcome)} (its error rates here α {fixedAlpha:0.#####}, β {fixedBeta:0.#####}{(timeUp ? ", at the longest dwell" : "")})");
+                }
+            }
+        }
+        // "Raised at all?" between background and background + the smallest rise worth reporting.
+        if (_anomalyOutcome == SequentialOutcome.Continue)
+        {
+            var (na, a0, a1) = _conversion.PoissonEquivalent(_window, bg, bg.RawUSvPerH, bg.RawUSvPerH + _profile.AnomalyMinRiseUSvPerH * RawPerDose);
+            var la = SequentialTest.LogLikelihoodRatio(na, t, a0, a1);
+            _anomalyOutcome = la >= Math.Log((1 - _profile.Sequential.AnomalyBeta) / _profile.Sequential.AnomalyAlpha) ? SequentialOutcome.AcceptHigh
+                : la <= Math.Log(_profile.Sequential.AnomalyBeta / (1 - _profile.Sequential.AnomalyAlpha)) ? SequentialOutcome.AcceptLow
+                : SequentialOutcome.Continue;
+        }
+        if (_exceedsOutcome == SequentialOutcome.Continue) return;
+        _decisionSeconds = t;
+        if (_exceedsOutcome == SequentialOutcome.AcceptHigh || _anomalyOutcome == SequentialOutcome.AcceptHigh || Raised(_conversion.Estimate(_window, bg)))
+        {
+            // A fresh window for the reported dose: the counts that made the decision are biased towards it.
+            _reporting = true;
+            _reportWindow.Add(probe);
+            return;
+        }
+        Done = true;
+    }
+
+    private void ReportStep(DoseRateReading probe)
+    {
+        _reportWindow.Add(probe);
+        var e = _conversion!.Estimate(_reportWindow, _background);
+        var net = e.RawUSvPerH - _background!.RawUSvPerH;
+        var relative = e.RawStandardError / Math.Max(Math.Abs(e.RawUSvPerH), 1e-12);
+        // The relative error of the dose, or of the rise when the rise is what stands out.
+        if (_reportWindow.Seconds + 1e-9 >= _profile.Sequential.MinDwellS && (relative <= _profile.Sequential.ReportRelativeError || e.RawStandardError <= _profile.Sequential.ReportRelativeError * Math.Abs(net)))
+        {
+            Done = true;
+        }
+        if (_reportWindow.Seconds >= _profile.Sequential.ReportWindowMaxS) Done = true;
+    }
+
+    /// <summary>The fixed "raised at all?" rule: net over max(AnomalyMinRise, AnomalySigma × combined error).</summary>
+    private bool Raised(RateEstimate e)
+    {
+        var bg = _background!;
+        var dose = DoseCalculator.DoseRate(_instrument, e.RawUSvPerH);
+        var error = DoseCalculator.StandardError(_instrument, e.RawStandardError);
+        var combined = Math.Sqrt(error * error + bg.StandardErrorUSvPerH * bg.StandardErrorUSvPerH);
+        return dose - bg.DoseRateUSvPerH > Math.Max(_profile.AnomalyMinRiseUSvPerH, _profile.AnomalySigma * combined);
     }
 
     /// <summary>The point's result once Done. Suspect (over background + limit) is decided here; confirmation is the procedure's.</summary>
     public PointResult Result(string pointId, string face, double alongM, double heightM, MeasurementPose pose, string? kind, DateTimeOffset now)
     {
         double meanRaw, rawError;
-        var elapsed = Math.Max(1e-9, (now - (_windowStart ?? _start)).TotalSeconds);
-        if (_sequential)
+        var conversion = _conversion ?? DoseConversion.For(_instrument, default);
+        var dwell = _window.Seconds;
+        var reportedFromFreshWindow = _sequential && _reporting && _reportWindow.Seconds > 0;
+        if (conversion.Counting)
         {
-            meanRaw = _counts / elapsed / _sensitivity;
-            rawError = Math.Sqrt(Math.Max(_counts, 1)) / elapsed / _sensitivity;
+            var e = conversion.Estimate(reportedFromFreshWindow ? _reportWindow : _window, _background);
+            (meanRaw, rawError) = (e.RawUSvPerH, e.RawStandardError);
         }
         else
         {
             (meanRaw, rawError) = DoseCalculator.MeanAndError(_readings.Select(r => r.RawUSvPerH).ToList());
             if (double.IsNaN(rawError)) rawError = 0;
-            // Displayed readings a few seconds apart are correlated (the display averages), so their
-            // spread understates the error at low count rates: never claim better than counting statistics.
-            if (_firstTotal is not null && _sensitivity > 0 && elapsed > 0)
-            {
-                rawError = Math.Max(rawError, CountingError(_counts, elapsed, _sensitivity));
-            }
         }
         var dose = DoseCalculator.DoseRate(_instrument, meanRaw);
         var doseError = DoseCalculator.StandardError(_instrument, rawError);
         var bg = _background?.DoseRateUSvPerH ?? double.NaN;
         var net = dose - bg;
+        var combined = Math.Sqrt(doseError * doseError + Math.Pow(_background?.StandardErrorUSvPerH ?? 0, 2));
+        var threshold = bg + _profile.LimitUSvPerH;
         string decision;
-        if (_worstStatus != DetectorStatus.Ok || _background is null || !double.IsFinite(dose))
+        if (_worstStatus != DetectorStatus.Ok || _background is null || !double.IsFinite(dose) || !Done)
         {
             decision = PointDecisions.Invalid;
-            Basis = _worstStatus != DetectorStatus.Ok ? $"detector reported {_worstStatus} during the point" : "no background";
+            Basis = _worstStatus != DetectorStatus.Ok ? $"detector reported {_worstStatus} during the point"
+                : _background is null ? "no background" : !Done ? "the measurement did not finish" : "no dose could be computed";
         }
-        else if (_sequential && _exceedsOutcome != SequentialOutcome.Continue)
+        else if (_sequential)
         {
-            var combined = Math.Sqrt(doseError * doseError + Math.Pow(_background.StandardErrorUSvPerH, 2));
-            var raisedByCounts = net > Math.Max(_profile.AnomalyMinRiseUSvPerH, _profile.AnomalySigma * combined);
+            var raised = _anomalyOutcome == SequentialOutcome.AcceptHigh || Raised(conversion.Estimate(_window, _background));
             decision = _exceedsOutcome == SequentialOutcome.AcceptHigh ? PointDecisions.Exceeds
-                : (_anomalyOutcome == SequentialOutcome.AcceptHigh || (_anomalyOutcome == SequentialOutcome.Continue && raisedByCounts))
-                    && net >= _profile.AnomalyMinRiseUSvPerH / 2 ? PointDecisions.Anomaly
+                : raised ? PointDecisions.Anomaly
                 : PointDecisions.Clear;
-            Basis = $"SPRT after {elapsed:0.#} s, {_counts:0} counts: over-limit test {Word(_exceedsOutcome)}, raised test {Word(_anomalyOutcome)}";
+            Basis = _decisionNote + F($"; raised test {Word(_anomalyOutcome)}; ")
+                + (reportedFromFreshWindow ? F($"dose over a fresh {_reportWindow.Seconds:0.#} s window after the decision: ") : F($"dose over the decision window: "))
+                + F($"H {dose:0.####} ± {doseError:0.####} vs threshold {threshold:0.####} µSv/h, net {net:0.####} ± {combined:0.####}");
+            dwell = _decisionSeconds + (reportedFromFreshWindow ? _reportWindow.Seconds : 0);
         }
         else
         {
-            var combined = Math.Sqrt(doseError * doseError + Math.Pow(_background.StandardErrorUSvPerH, 2));
             var raised = net > Math.Max(_profile.AnomalyMinRiseUSvPerH, _profile.AnomalySigma * combined);
-            decision = dose > bg + _profile.LimitUSvPerH ? PointDecisions.Exceeds : raised ? PointDecisions.Anomaly : PointDecisions.Clear;
-            Basis = (_sequential ? $"SPRT undecided at {_profile.Sequential.MaxDwellS:0} s, fixed test on {_counts:0} counts: " : $"mean of {_readings.Count} readings: ")
-                + $"H {dose:0.####} vs threshold {bg + _profile.LimitUSvPerH:0.####} µSv/h, net {net:0.####} ± {combined:0.####}";
+            decision = dose > threshold ? PointDecisions.Exceeds : raised ? PointDecisions.Anomaly : PointDecisions.Clear;
+            Basis = (conversion.Counting ? F($"counted {dwell:0.#} s over {_readings.Count} readings: ") : F($"mean of {_readings.Count} displayed readings: "))
+                + F($"H {dose:0.####} ± {doseError:0.####} vs threshold {threshold:0.####} µSv/h, net {net:0.####} ± {combined:0.####}");
         }
         return new PointResult
         {
@@ -181,7 +246,7 @@ public sealed class PointSampler
             Decision = decision,
             Mode = Mode,
             DecisionBasis = Basis,
-            DwellS = Math.Round(elapsed, 2),
+            DwellS = Math.Round(dwell, 2),
             Kind = kind,
         };
     }
@@ -195,4 +260,6 @@ public sealed class PointSampler
         SequentialOutcome.AcceptLow => "accepted low",
         _ => "undecided",
     };
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

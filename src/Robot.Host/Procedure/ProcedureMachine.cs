@@ -78,7 +78,7 @@ public sealed partial class InspectionProcedure
 
         m.Configure(S.Settling)
             .SubstateOf(S.Working)
-            .OnEntry(() => Wait(_run!.Profile.PointMode == "sequential" ? _profile.Sequential.SettleS : _profile.SettleS, T.Settled))
+            .OnEntry(() => Wait(SettleSeconds(_run!.Profile.PointMode == "sequential" ? _profile.Sequential.SettleS : _profile.SettleS), T.Settled))
             .Permit(T.Settled, S.Measuring);
 
         m.Configure(S.Measuring)
@@ -188,16 +188,12 @@ public sealed partial class InspectionProcedure
         var bp = _profile.Background;
         lock (_gate)
         {
-            var phase = 0;
-            var readings = new List<RawReading>();
-            DateTimeOffset next = default;
-            DateTimeOffset firstAt = default;
-            long? firstTotal = null;
-            long? lastTotal = null;
             var lifted = false;
+            BackgroundSampler? sampler = null;
+            var settledAt = DateTimeOffset.MaxValue;
             _activity = now =>
             {
-                if (phase == 0)
+                if (sampler is null)
                 {
                     if (!lifted)
                     {
@@ -206,40 +202,26 @@ public sealed partial class InspectionProcedure
                         lifted = true;
                     }
                     if (_hw.Lift.IsMoving) return;
-                    phase = 1;
-                    next = now.AddSeconds(bp.SettleS);
+                    settledAt = now.AddSeconds(SettleSeconds(bp.SettleS));
+                    sampler = new BackgroundSampler(bp, run.Instrument, settledAt);
                     return;
                 }
-                if (now < next) return;
+                if (now < settledAt) return;
                 var probe = _hw.DoseProbe.Read();
                 if (probe.Status != DetectorStatus.Ok)
                 {
                     Fail($"detector reported {probe.Status} while measuring the background");
                     return;
                 }
-                var reading = new RawReading { T = now, RawUSvPerH = Math.Round(probe.RawMicroSievertPerHour, 6), Cps = probe.CountsPerSecond };
-                if (readings.Count == 0) { firstAt = now; firstTotal = probe.TotalCounts; }
-                lastTotal = probe.TotalCounts;
-                readings.Add(reading);
-                if (run.Request.Container is not null) { var pose = CurrentPose(); _journal.Enqueue(r => r.AppendReading(run.InspectionId, "background", reading, pose)); }
-                next = now.AddSeconds(bp.IntervalS);
-                if (readings.Count < bp.Readings) return;
-
-                var values = readings.Select(r => r.RawUSvPerH).ToList();
-                var (mean, error) = DoseCalculator.MeanAndError(values);
-                var sensitivity = run.Instrument.CountsPerSecondPerUSvPerH ?? 0;
-                if (firstTotal is { } f && lastTotal is { } l && sensitivity > 0 && now > firstAt)
+                var reading = sampler.Tick(now, probe);
+                if (reading is not null && run.Request.Container is not null) { var pose = CurrentPose(); _journal.Enqueue(r => r.AppendReading(run.InspectionId, "background", reading, pose)); }
+                if (!sampler.Done) return;
+                if (!sampler.Accepted)
                 {
-                    // As for points: correlated display readings must not claim better than counting statistics.
-                    error = Math.Max(double.IsNaN(error) ? 0 : error, PointSampler.CountingError(l - f, (now - firstAt).TotalSeconds, sensitivity));
-                }
-                var variation = mean > 0 ? (values.Max() - values.Min()) / mean : double.PositiveInfinity;
-                if (variation > bp.MaxVariation)
-                {
-                    _log.LogWarning("background unstable: variation {Variation:P0} > {Max:P0} (attempt {Attempt})", variation, bp.MaxVariation, run.BackgroundAttempts);
+                    _log.LogWarning("background unstable: {Why} (attempt {Attempt})", sampler.Refusal, run.BackgroundAttempts);
                     if (run.BackgroundAttempts >= bp.MaxAttempts)
                     {
-                        _abortReason = $"background unstable after {run.BackgroundAttempts} attempts (variation {variation:P0} > {bp.MaxVariation:P0})";
+                        _abortReason = $"background unstable after {run.BackgroundAttempts} attempts ({sampler.Refusal})";
                         Complete(T.BackgroundFailed);
                     }
                     else
@@ -248,21 +230,24 @@ public sealed partial class InspectionProcedure
                     }
                     return;
                 }
-                var result = new BackgroundResult
-                {
-                    Pose = CurrentPose(),
-                    Readings = readings.ToList(),
-                    MeanRawUSvPerH = Math.Round(mean, 6),
-                    StandardErrorUSvPerH = Math.Round(DoseCalculator.StandardError(run.Instrument, error), 6),
-                    DoseRateUSvPerH = Math.Round(DoseCalculator.DoseRate(run.Instrument, mean), 6),
-                    Attempts = run.BackgroundAttempts,
-                    MeasuredAt = now,
-                };
+                var result = sampler.Result(CurrentPose(), run.BackgroundAttempts, now);
+                _log.LogInformation("background {Dose:0.####} ± {Error:0.####} µSv/h accepted: {Basis}", result.DoseRateUSvPerH, result.StandardErrorUSvPerH, result.AcceptanceBasis);
                 _background = (result, now);
                 if (run.Request.Container is not null) _journal.Enqueue(r => r.AppendBackground(run.InspectionId, result));
                 Complete(T.BackgroundAccepted);
             };
         }
+    }
+
+    /// <summary>
+    /// The settle before a reading: counts follow the dose at once, so a counting probe needs only the
+    /// profile's (mechanical) settle; a probe read from its display waits three display time constants
+    /// as well (95 % of a step), or its average still remembers the last place.
+    /// </summary>
+    private double SettleSeconds(double profileSettle)
+    {
+        var conversion = DoseConversion.For(_run!.Instrument, _hw.DoseProbe.Read());
+        return conversion.Counting ? profileSettle : Math.Max(profileSettle, 3 * (_run.Instrument.DisplayTimeConstantS ?? 0));
     }
 
     private void EnterPlanning()
@@ -383,7 +368,7 @@ public sealed partial class InspectionProcedure
         var task = run.Current!;
         lock (_gate)
         {
-            var level = _background is { } b ? new BackgroundLevel(b.Result.DoseRateUSvPerH, b.Result.StandardErrorUSvPerH) : null;
+            var level = _background is { } b ? BackgroundLevel.From(b.Result) : null;
             var sampler = new PointSampler(_profile, run.Instrument, level, run.Profile.PointMode, _time.GetUtcNow());
             _activity = now =>
             {

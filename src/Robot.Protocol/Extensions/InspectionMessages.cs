@@ -57,6 +57,10 @@ public sealed record ProfileInfo
     /// <summary>standard or sequential.</summary>
     public required string PointMode { get; init; }
     public required double LimitUSvPerH { get; init; }
+    /// <summary>How the probe's output becomes dose (spectrum-weighted, conservative counts, calibration counts or display).</summary>
+    public string? DoseConversion { get; init; }
+    /// <summary>The profile's figures in force, by their configuration key (Measurement:Profile:...), so a report can be checked against them.</summary>
+    public IReadOnlyDictionary<string, string>? Figures { get; init; }
 }
 
 public sealed record RawReading
@@ -90,6 +94,12 @@ public sealed record BackgroundResult
     public required int Attempts { get; init; }
     [JsonConverter(typeof(UtcMillisecondsConverter))]
     public required DateTimeOffset MeasuredAt { get; init; }
+    /// <summary>The background's count rate (counts/s), where the probe counts: a counter's rise at a point is measured against it.</summary>
+    public double? CountRatePerS { get; init; }
+    /// <summary>How long the background was counted, seconds.</summary>
+    public double? CountingS { get; init; }
+    /// <summary>Why it was accepted as steady (e.g. the chi-square dispersion test of its readings against counting statistics).</summary>
+    public string? AcceptanceBasis { get; init; }
 }
 
 /// <summary>Point decisions.</summary>

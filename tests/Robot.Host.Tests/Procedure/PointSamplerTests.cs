@@ -1,5 +1,6 @@
 using Robot.Drivers.Abstractions;
 using Robot.Host.Configuration;
+using Robot.Host.Measurement;
 using Robot.Host.Procedure;
 using Robot.Protocol.Extensions;
 
