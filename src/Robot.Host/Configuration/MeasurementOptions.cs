@@ -191,9 +191,9 @@ public sealed class SequentialProfileOptions
     /// </summary>
     public double MaxDwellS { get; set; } = 900;
     /// <summary>How often the test looks at the counts.</summary>
-    public double SampleIntervalS { get; set; } = 1;
-    /// <summary>The shortest counting time of a point, so that even a quick decision reports a dose with a meaningful error.</summary>
-    public double MinDwellS { get; set; } = 1;
+    public double SampleIntervalS { get; set; } = 0.5;
+    /// <summary>The shortest counting time of a point, so that even a quick decision reports a dose with a meaningful error (a NaI crystal counts about 50 at background in 0.5 s).</summary>
+    public double MinDwellS { get; set; } = 0.5;
     /// <summary>
     /// A point the test finds raised is counted again in a fresh window after the decision, until its
     /// dose has this relative standard error (or ReportWindowMaxS): the dose a test that stopped early
@@ -205,7 +205,7 @@ public sealed class SequentialProfileOptions
     /// Settle before a sequential point. The SPRT counts pulses, which follow the dose at once; only
     /// the display lags (its averaging, up to 30 s on a GM tube), so the mechanical settle is enough.
     /// </summary>
-    public double SettleS { get; set; } = 1;
+    public double SettleS { get; set; } = 0.5;
     /// <summary>Error rates of the "raised at all?" test (ANOMALY). Alpha is per point: a 48-point survey multiplies it.</summary>
     public double AnomalyAlpha { get; set; } = 0.001;
     public double AnomalyBeta { get; set; } = 0.05;
