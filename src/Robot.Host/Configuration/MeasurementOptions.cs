@@ -46,6 +46,14 @@ public sealed class MeasurementProfileOptions
     [Range(0.001, 1.0)]
     public double PointTargetStandardErrorUSvPerH { get; set; } = 0.035;
 
+    /// <summary>
+    /// A point whose dose is below this fraction of the background by more than three standard errors
+    /// is INVALID: a container shields at most about 30 % of the background, so such a reading means a
+    /// probe that stopped counting without reporting a fault.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ImplausiblyLowFraction { get; set; } = 0.5;
+
     /// <summary>The most readings a standard point takes, whatever the target error asks.</summary>
     [Range(1, 1000)]
     public int MaxReadingsPerPoint { get; set; } = 30;
@@ -102,6 +110,7 @@ public sealed class MeasurementProfileOptions
             ["LimitUSvPerH"] = N(LimitUSvPerH),
             ["ReadingsPerPoint"] = N(ReadingsPerPoint),
             ["MaxReadingsPerPoint"] = N(MaxReadingsPerPoint),
+            ["ImplausiblyLowFraction"] = N(ImplausiblyLowFraction),
             ["ReadingIntervalS"] = N(ReadingIntervalS),
             ["SettleS"] = N(SettleS),
             ["PointTargetStandardErrorUSvPerH"] = N(PointTargetStandardErrorUSvPerH),

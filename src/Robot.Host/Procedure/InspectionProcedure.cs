@@ -190,7 +190,10 @@ public sealed partial class InspectionProcedure
           inspection: INVALID, nothing measured); the detector must report OK; warm-up (profile `WarmUp`).
         - **DrivingToBackground / MeasuringBackground**: when the background is older than
           `Background:MaxAge` (or `measureBackground` is asked), drive to the background spot, probe at
-          1 m, settle, 5 readings 10 s apart; repeat when (max − min) / mean exceeds 30 %.
+          1 m, settle, at least 5 readings 10 s apart and more until the background's counting error is
+          below 0.01 µSv/h (at most 60); refused and repeated when its counts scatter beyond Poisson
+          statistics (a chi-square test). How counts become dose and a point's decision (standard and
+          sequential): [measurement.md](measurement.md).
         - **Planning**: stations about 1 m apart round every face (right, front, left, door), probe
           heights 0.5, 1.3, 2.1 m; the probe (on the robot's left) at 0.10 m from the wall.
         - **DrivingToStation → HoldingWallDistance → Lifting → Settling → Measuring**: for each point;

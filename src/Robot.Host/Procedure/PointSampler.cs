@@ -213,6 +213,14 @@ public sealed class PointSampler
             Basis = _worstStatus != DetectorStatus.Ok ? $"detector reported {_worstStatus} during the point"
                 : _background is null ? "no background" : !Done ? "the measurement did not finish" : "no dose could be computed";
         }
+        else if (conversion.Counting && dose < _profile.ImplausiblyLowFraction * bg - 3 * combined)
+        {
+            // A container shields part of the ground's radiation (5 to 30 %), never most of it, and
+            // the cosmic part not at all: a point far below the background is a probe that stopped
+            // counting without saying so, not a clean wall.
+            decision = PointDecisions.Invalid;
+            Basis = F($"H {dose:0.####} ± {combined:0.####} µSv/h, far below {_profile.ImplausiblyLowFraction:P0} of the background {bg:0.####}: is the detector counting?");
+        }
         else if (_sequential)
         {
             var raised = _anomalyOutcome == SequentialOutcome.AcceptHigh || Raised(conversion.Estimate(_window, _background));

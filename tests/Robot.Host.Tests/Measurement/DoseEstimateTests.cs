@@ -164,6 +164,19 @@ public class DoseEstimateTests
         Assert.Equal("standard", sampler.Mode);
     }
 
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("standard")]
+    public void A_probe_that_stops_counting_without_saying_so_makes_the_point_invalid_not_clear(string mode)
+    {
+        var instrument = Instrument(NaICs);
+        var level = new BackgroundLevel(0.07, 0.002);
+        var silent = new SyntheticProbe(0, NaICs, 0, 1, spectral: true, random: null);
+        var point = silent.MeasurePoint(new MeasurementProfileOptions(), instrument, level, mode, Tick);
+        Assert.True(point.Decision == PointDecisions.Invalid, $"{point.Decision}: {point.DecisionBasis}");
+        Assert.Contains("is the detector counting", point.DecisionBasis);
+    }
+
     /// <summary>Decisions of <paramref name="trials"/> seeded GM points at a rise, with Poisson counts.</summary>
     private static (int Exceeds, double MeanDwell) GmTrials(string mode, double rise, int trials, int seed)
     {
