@@ -46,13 +46,13 @@ internal sealed class BulkYieldTable
         for (var i = 1; i < n; i++)
         {
             var u0 = (i - 1) * Step;
-            var gm = curve.Transmission(u0 + Step / 2);
-            var g1 = curve.Transmission(i * Step);
+            var gm = curve.TransmissionExact(u0 + Step / 2);
+            var g1 = curve.TransmissionExact(i * Step);
             _f[i] = _f[i - 1] + Step / 6 * (g0 + 4 * gm + g1);
             g0 = g1;
         }
         // The tail beyond 40 mfp (B held at B(40)): B(40)·e^-40, negligible but kept.
-        var infinite = _f[n - 1] + curve.Transmission(MaxMfp);
+        var infinite = _f[n - 1] + curve.TransmissionExact(MaxMfp);
         for (var i = 0; i < n; i++) _f[i] /= infinite;
     }
 
