@@ -65,28 +65,70 @@ public sealed record Cargo(Material Material, double DensityGPerCm3, double Fill
 }
 
 /// <summary>
+/// Steel of a container's six faces as effective iron thicknesses along the face normal, metres.
+/// </summary>
+public sealed record ContainerWalls(double SideM, double FrontEndM, double DoorEndM, double RoofM, double FloorM)
+{
+    /// <summary>
+    /// An ISO steel box: side walls and front end 1.6 mm corrugated sheet; the trapezoidal corrugation
+    /// develops about 1.15 times the projected length, so the steel per unit area along the normal is
+    /// 1.6 × 1.15 = 1.84 mm. Roof and door panels about 2 mm (SNT0570.md: 1.6 to 2 mm). Floor: 28 mm
+    /// plywood (0.7 g/cm³, 1.96 g/cm²) on steel cross members (flanges and webs averaged over the
+    /// footprint, about 2.5 g/cm²): 4.5 g/cm², taken as 5.7 mm of iron by mass (Compton-dominated above
+    /// 200 keV, where wood and iron attenuate alike per g/cm²; it overstates the floor at 60 keV, which
+    /// only matters for rays into the ground).
+    /// </summary>
+    public static ContainerWalls Iso { get; } = new(0.00184, 0.00184, 0.002, 0.002, 0.0057);
+
+    /// <summary>The same thickness on every face.</summary>
+    public static ContainerWalls Uniform(double thicknessM) => new(thicknessM, thicknessM, thicknessM, thicknessM, thicknessM);
+
+    internal void Validate()
+    {
+        foreach (var t in new[] { SideM, FrontEndM, DoorEndM, RoofM, FloorM })
+        {
+            if (!(t > 0 && t < 0.1)) throw new ArgumentOutOfRangeException(nameof(SideM), t, "wall thickness must be in (0, 0.1) m (ISO boxes: 1.6 to 2 mm)");
+        }
+    }
+}
+
+/// <summary>
 /// A container standing in the yard: ISO 668 outside box, its long axis at <see cref="HeadingRad"/>
 /// (counter-clockwise from x), the footprint centred on (<see cref="CentreX"/>, <see cref="CentreY"/>),
-/// standing on the ground. Steel walls, roof and floor of one thickness (the real floor is plywood on
-/// steel cross members; it only matters for rays through the bottom). Local frame: x along the long
-/// axis from the centre (+x is the door end), y across to the left, z up from the ground.
+/// standing on the ground. Steel per face from <see cref="ContainerWalls"/> (ISO default: corrugated
+/// sides and front end, door end, roof, plywood floor as iron-equivalent), or one thickness for all
+/// faces when <c>wallThicknessM</c> is given. Local frame: x along the long axis from the centre (+x is
+/// the door end), y across to the left, z up from the ground.
 /// </summary>
 public sealed class Container
 {
-    public Container(ContainerType type, double centreX, double centreY, double headingRad, Cargo? cargo = null, double wallThicknessM = 0.002, string? id = null)
-        : this(type, Iso668.Outside(type), centreX, centreY, headingRad, cargo, wallThicknessM, id)
+    public Container(ContainerType type, double centreX, double centreY, double headingRad, Cargo? cargo = null, double? wallThicknessM = null, string? id = null)
+        : this(type, Iso668.Outside(type), centreX, centreY, headingRad, cargo, WallsFrom(wallThicknessM), id)
+    {
+    }
+
+    public Container(ContainerType type, double centreX, double centreY, double headingRad, Cargo? cargo, ContainerWalls walls, string? id = null)
+        : this(type, Iso668.Outside(type), centreX, centreY, headingRad, cargo, walls, id)
     {
     }
 
     /// <summary>A box of any size (for checks against the infinite-geometry formulas, not a real container).</summary>
     internal static Container Custom(double lengthM, double widthM, double heightM, double centreX, double centreY, Cargo? cargo, double wallThicknessM) =>
-        new(ContainerType.Iso20, (lengthM, widthM, heightM), centreX, centreY, 0, cargo, wallThicknessM, "custom");
+        new(ContainerType.Iso20, (lengthM, widthM, heightM), centreX, centreY, 0, cargo, ContainerWalls.Uniform(wallThicknessM), "custom");
 
-    private Container(ContainerType type, (double Length, double Width, double Height) size, double centreX, double centreY, double headingRad, Cargo? cargo, double wallThicknessM, string? id)
+    private static ContainerWalls WallsFrom(double? uniform)
+    {
+        if (uniform is not { } t) return ContainerWalls.Iso;
+        if (!(t > 0 && t < 0.1)) throw new ArgumentOutOfRangeException("wallThicknessM", t, "wall thickness must be in (0, 0.1) m (ISO boxes: 1.6 to 2 mm)");
+        return ContainerWalls.Uniform(t);
+    }
+
+    private Container(ContainerType type, (double Length, double Width, double Height) size, double centreX, double centreY, double headingRad, Cargo? cargo, ContainerWalls walls, string? id)
     {
         var (l, w, h) = size;
         if (!double.IsFinite(centreX) || !double.IsFinite(centreY) || !double.IsFinite(headingRad)) throw new ArgumentException("the container pose must be finite");
-        if (!(wallThicknessM > 0 && wallThicknessM < 0.1)) throw new ArgumentOutOfRangeException(nameof(wallThicknessM), wallThicknessM, "wall thickness must be in (0, 0.1) m (ISO boxes: 1.6 to 2 mm)");
+        ArgumentNullException.ThrowIfNull(walls);
+        walls.Validate();
         cargo?.Validate();
         Type = type;
         Id = id ?? type.ToString();
@@ -94,18 +136,17 @@ public sealed class Container
         CentreY = centreY;
         HeadingRad = headingRad;
         Cargo = cargo;
-        WallThicknessM = wallThicknessM;
+        Walls = walls;
         LengthM = l;
         WidthM = w;
         HeightM = h;
         _cos = Math.Cos(headingRad);
         _sin = Math.Sin(headingRad);
         Outer = new Box(new Vec3(-l / 2, -w / 2, 0), new Vec3(l / 2, w / 2, h));
-        var t = wallThicknessM;
-        Inner = new Box(new Vec3(-l / 2 + t, -w / 2 + t, t), new Vec3(l / 2 - t, w / 2 - t, h - t));
+        Inner = new Box(new Vec3(-l / 2 + walls.FrontEndM, -w / 2 + walls.SideM, walls.FloorM), new Vec3(l / 2 - walls.DoorEndM, w / 2 - walls.SideM, h - walls.RoofM));
         if (cargo is not null)
         {
-            var top = t + (h - 2 * t) * cargo.FillFraction;
+            var top = Inner.Min.Z + (Inner.Max.Z - Inner.Min.Z) * cargo.FillFraction;
             CargoBox = new Box(Inner.Min, new Vec3(Inner.Max.X, Inner.Max.Y, top));
         }
     }
@@ -120,9 +161,13 @@ public sealed class Container
     public double LengthM { get; }
     public double WidthM { get; }
     public double HeightM { get; }
-    public double WallThicknessM { get; }
-    public Cargo? Cargo { get; }
 
+    /// <summary>Steel of each face.</summary>
+    public ContainerWalls Walls { get; }
+
+    /// <summary>Effective steel of the side walls (the faces the robot measures along), metres.</summary>
+    public double WallThicknessM => Walls.SideM;
+    public Cargo? Cargo { get; }
     internal Box Outer { get; }
     internal Box Inner { get; }
     internal Box? CargoBox { get; }

@@ -72,21 +72,34 @@ public sealed class DetectorModel
     public double SensitivityAt(double energyKeV) => _sensitivity.At(energyKeV);
 
     /// <summary>
-    /// 2"x2" NaI(Tl): 1400 cps per µSv/h at 662 keV, 700 at Co-60 (SNT0570.md); 10000 at 59.5 keV and
-    /// 420 at 2 MeV are approximations (a NaI crystal stops nearly every low-energy photon while
-    /// H*(10) per photon is small there). Dead time 2 µs, range to 100 µSv/h, spectral dose display.
+    /// 2"x2" NaI(Tl): 1400 cps per µSv/h at 662 keV and about 700 for Co-60 (SNT0570.md). The shape is
+    /// counts per fluence over H*(10) per fluence: S(E) ∝ ε(E)·f(E)/h*(10)(E), with ε = 1 − exp(−µ·5.08 cm)
+    /// the crystal's interaction probability on axis (NaI µ/ρ from NIST XCOM, ρ 3.67 g/cm³: 1.0 up to
+    /// 200 keV, 0.75 at 662 keV, 0.62 at 1.25 MeV, 0.52 at 3 MeV), h*(10) from ICRP 74 and f the
+    /// housing and threshold losses below 200 keV (0.73 at 60 keV, an approximation); normalised to
+    /// 1400 at 662 keV. About 10 000 at 60 keV (several thousand), falling to 330 at 3 MeV. Dead time
+    /// 2 µs, range to 100 µSv/h, spectral dose display.
     /// </summary>
-    public static DetectorModel NaI2x2 { get; } = new("sim-NaI-2x2", [(59.5, 10000), (662, 1400), (1250, 700), (2000, 420)], spectralDose: true, deadTimeS: 2e-6, maxMicroSvPerHour: 100);
+    public static DetectorModel NaI2x2 { get; } = new("sim-NaI-2x2",
+        [(50, 8860), (59.5, 10000), (80, 10500), (100, 9800), (150, 7300), (200, 5600), (300, 3710), (400, 2570), (500, 1950),
+         (662, 1400), (800, 1130), (1000, 884), (1250, 700), (1500, 595), (2000, 453), (3000, 326)],
+        spectralDose: true, deadTimeS: 2e-6, maxMicroSvPerHour: 100);
 
     /// <summary>
-    /// Large plastic scintillator: 2200 cps per µSv/h at 662 keV (SNT0570.md); the other points
-    /// (1200 at 59.5 keV, 1700 at 1.25 MeV, 1400 at 2 MeV) are approximations of a low-Z, Compton-only
-    /// detector. Its count rate per µSv/h depends on energy, but its light output is proportional to
-    /// the energy deposited and plastic is close to tissue-equivalent, so a dose-rate meter that sums
-    /// pulse heights (rather than counting pulses) reads dose right across energies: modelled as a
-    /// spectral dose (an exact G(E)) on top of energy-dependent counts. Dead time 1 µs, range to 50 µSv/h.
+    /// Large plastic scintillator (PVT, about 5 cm deep): 2200 cps per µSv/h at 662 keV (SNT0570.md).
+    /// Shape as for NaI, S ∝ ε·t/h*(10): ε = 1 − exp(−µ·5 cm) with polystyrene-like µ/ρ (Compton only:
+    /// 0.33 at 662 keV) and t the share of interactions that deposit more than a 20 keV threshold
+    /// (Compton edge 11 keV at 60 keV, 28 keV at 100 keV: 0.04 at 60 keV, 0.3 at 100 keV, 1 above
+    /// 600 keV; approximations). About 1200 at 60 keV, a peak near 150 keV, 1070 at 1.25 MeV,
+    /// 380 at 3 MeV. Its light output is proportional to the energy deposited and plastic is close to
+    /// tissue-equivalent, so a dose-rate meter that sums pulse heights reads dose right across
+    /// energies: modelled as a spectral dose (an exact G(E)) on top of energy-dependent counts. Dead time
+    /// 1 µs, range to 50 µSv/h.
     /// </summary>
-    public static DetectorModel PlasticLarge { get; } = new("sim-plastic-large", [(59.5, 1200), (662, 2200), (1250, 1700), (2000, 1400)], spectralDose: true, deadTimeS: 1e-6, maxMicroSvPerHour: 50);
+    public static DetectorModel PlasticLarge { get; } = new("sim-plastic-large",
+        [(50, 710), (59.5, 1170), (80, 4000), (100, 6700), (150, 8550), (200, 7800), (300, 5470), (400, 3950), (500, 3040),
+         (662, 2200), (800, 1760), (1000, 1340), (1250, 1065), (1500, 865), (2000, 607), (3000, 381)],
+        spectralDose: true, deadTimeS: 1e-6, maxMicroSvPerHour: 50);
 
     /// <summary>
     /// The lowest counts per second per µSv/h between 50 keV and 3 MeV: dividing counts by it never
@@ -103,11 +116,16 @@ public sealed class DetectorModel
     }
 
     /// <summary>
-    /// Energy-compensated GM tube, FH40G low-dose class: about 1.7 cps per µSv/h, flat within the
-    /// compensation (1.5 at 59.5 keV is an approximation); dead time 100 µs non-paralysable and
-    /// corrected in the display (SNT0570.md); range to 1 Sv/h.
+    /// Energy-compensated GM tube, FH40G low-dose class: about 1.7 cps per µSv/h at 662 keV, flat within
+    /// ±30 % over 50 keV to 3 MeV (SNT0570.md; the shape of a filtered tube: the filter pulls the
+    /// low-energy over-response down to 1.3 at 50 keV, a shallow peak of 2.0 near 100 to 150 keV, a
+    /// slow fall to 1.45 at 3 MeV; an approximation of data-sheet curves). Not spectral: the display
+    /// divides every count by 1.7, so it carries this energy response. Dead time 100 µs
+    /// non-paralysable and corrected in the display; range to 1 Sv/h.
     /// </summary>
-    public static DetectorModel GmEnergyCompensated { get; } = new("sim-GM-FH40G", [(59.5, 1.5), (662, 1.7), (2000, 1.7)], spectralDose: false, deadTimeS: 100e-6, maxMicroSvPerHour: 1e6);
+    public static DetectorModel GmEnergyCompensated { get; } = new("sim-GM-FH40G",
+        [(50, 1.3), (59.5, 1.5), (80, 1.8), (100, 2.0), (150, 2.0), (200, 1.9), (300, 1.8), (500, 1.75), (662, 1.7), (1000, 1.6), (1250, 1.55), (2000, 1.5), (3000, 1.45)],
+        spectralDose: false, deadTimeS: 100e-6, maxMicroSvPerHour: 1e6);
 
     public static DetectorModel ByName(string name) => name.ToLowerInvariant() switch
     {

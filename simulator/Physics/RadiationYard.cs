@@ -3,7 +3,7 @@ namespace Robot.Simulator.Physics;
 /// <summary>What a detector sees: the true H*(10) rate at a point, split by dose group.</summary>
 public interface IDoseField
 {
-    /// <summary>Writes the true dose rate (µSv/h) of each dose group at <paramref name="point"/> (index 0 background, then one per <see cref="Nuclide"/>).</summary>
+    /// <summary>Writes the true dose rate (µSv/h) of each dose group at <paramref name="point"/> (index 0 background, then one per photon line, <see cref="NuclideData"/>).</summary>
     void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup);
 }
 
@@ -17,11 +17,12 @@ public readonly record struct YardDose(double Background, double PointSources, d
 /// The simulated yard's radiation: background, containers, point sources and bulk natural activity.
 /// Thread-safe: a scenario may change it while the world steps on its timer.
 ///
-/// Point sources (SNT0570.md): H = Γ·A/r² · B·exp(-Σµx) · exp(-µ_air·r) with r the true
-/// source-to-detector-centre distance (floored at 5 cm, the size of a 2" crystal), Σµx the mean free
-/// paths through every container's steel and cargo on the straight line (ray/box clipping), B = 1 + Σµx,
-/// and air without build-up (about 1 %/m at 662 keV). Computed exactly every step (a handful of ray
-/// clips per source).
+/// Point sources (SNT0570.md), per photon line: H = Γ·share·A/r² · B(E, Σµx)·exp(-Σµx) · exp(-µ_air·r)
+/// with r the true source-to-detector-centre distance (floored at 5 cm, the size of a 2" crystal), Σµx
+/// the mean free paths through every container's steel and cargo on the straight line (ray/box
+/// clipping), B the ANSI/ANS-6.4.3 G-P build-up of the material with the most mean free paths on the
+/// ray at the total (<see cref="BuildUp.Transmission"/>), and air without build-up (about 1 %/m at
+/// 662 keV). Computed exactly every step (one set of ray clips per source, then each line).
 /// Bulk natural activity and the ground shadow of containers come from <see cref="VolumeIntegrals"/>;
 /// the detector reads them exactly where it stands still and, while it moves, from a lazily filled
 /// 10 cm grid with trilinear interpolation (288 rays per grid node, each node once); exact queries
@@ -40,6 +41,7 @@ public sealed class RadiationYard : IDoseField
     private readonly List<ContainerPhysics> _containers = [];
     private readonly List<PointSource> _sources = [];
     private readonly Dictionary<(int, int, int), SlowTerms> _grid = [];
+    private readonly SlowTerms _interpolated = new();
     private SourceKernel[] _kernels = [];
     private (Vec3 Point, SlowTerms Terms, bool Exact)? _last;
 
@@ -131,7 +133,7 @@ public sealed class RadiationYard : IDoseField
             AddPointSources(point, groups);
             var points = 0.0;
             foreach (var g in groups) points += g;
-            return new YardDose(background, points, slow.BulkK + slow.BulkU + slow.BulkTh);
+            return new YardDose(background, points, slow.BulkTotal);
         }
     }
 
@@ -147,9 +149,7 @@ public sealed class RadiationYard : IDoseField
         {
             var slow = _containers.Count == 0 ? SlowTerms.Open : Slow(point);
             microSvPerHourByGroup[NuclideData.BackgroundGroup] = Background.At(point, t, slow.GroundVisible);
-            microSvPerHourByGroup[NuclideData.Group(Nuclide.K40)] += slow.BulkK;
-            microSvPerHourByGroup[NuclideData.Group(Nuclide.Ra226)] += slow.BulkU;
-            microSvPerHourByGroup[NuclideData.Group(Nuclide.Th232)] += slow.BulkTh;
+            slow.AddTo(microSvPerHourByGroup);
             AddPointSources(point, microSvPerHourByGroup);
         }
     }
@@ -177,19 +177,38 @@ public sealed class RadiationYard : IDoseField
 
     private void AddPointSources(Vec3 p, Span<double> groups)
     {
+        const int Kinds = BuildUp.Kinds;
+        // 24 lines (the Ra-226 series) x 3 kinds at most.
+        Span<double> buffer = stackalloc double[96];
         foreach (var k in _kernels)
         {
             var delta = p - k.Position;
             var r = Math.Max(delta.Length, MinimumDistanceM);
             var d = delta * (1 / r);
-            var mfp = 0.0;
+            var lines = k.Groups.Length;
+            // Mean free paths per line and material kind (iron, water, concrete): the paths are clipped
+            // once per container, then weighted by each line's coefficients.
+            var mfp = lines * Kinds <= buffer.Length ? buffer[..(lines * Kinds)] : new double[lines * Kinds];
+            mfp.Clear();
             for (var c = 0; c < _containers.Count; c++)
             {
                 var cp = _containers[c];
                 cp.Paths(k.LocalPositions[c], cp.Container.DirectionToLocal(d), r, out var steel, out var cargo);
-                mfp += cp.WallMu[k.Group] * steel + cp.CargoMu[k.Group] * cargo;
+                if (steel <= 0 && cargo <= 0) continue;
+                for (var l = 0; l < lines; l++)
+                {
+                    var g = k.Groups[l];
+                    mfp[l * Kinds] += cp.WallMu[g] * steel;
+                    mfp[l * Kinds + cp.CargoKind] += cp.CargoMu[g] * cargo;
+                }
             }
-            groups[k.Group] += k.GammaTimesActivity / (r * r) * Shielding.Transmission(mfp) * Math.Exp(-k.AirMu * r);
+            var inverseSquare = k.GammaTimesActivity / (r * r);
+            for (var l = 0; l < lines; l++)
+            {
+                var g = k.Groups[l];
+                var transmission = BuildUp.Transmission(mfp.Slice(l * Kinds, Kinds), LineBuildUp.For(g));
+                groups[g] += inverseSquare * k.Shares[l] * transmission * Math.Exp(-k.AirMu[l] * r);
+            }
         }
     }
 
@@ -226,7 +245,10 @@ public sealed class RadiationYard : IDoseField
         fx -= ix;
         fy -= iy;
         fz -= iz;
-        Span<SlowTerms> corner = stackalloc SlowTerms[8];
+        var result = _interpolated;
+        var bulk = result.Bulk;
+        Array.Clear(bulk);
+        var ground = 0.0;
         for (var n = 0; n < 8; n++)
         {
             var key = (ix + (n & 1), iy + ((n >> 1) & 1), iz + ((n >> 2) & 1));
@@ -239,13 +261,14 @@ public sealed class RadiationYard : IDoseField
                 value = VolumeIntegrals.Evaluate(MovedOutside(new Vec3(key.Item1 * GridM, key.Item2 * GridM, key.Item3 * GridM)), _containers, fine: false);
                 _grid[key] = value;
             }
-            corner[n] = value;
+            // Trilinear weight of this corner.
+            var w = ((n & 1) != 0 ? fx : 1 - fx) * (((n >> 1) & 1) != 0 ? fy : 1 - fy) * (((n >> 2) & 1) != 0 ? fz : 1 - fz);
+            ground += w * value.GroundVisible;
+            var vb = value.Bulk;
+            for (var j = 0; j < bulk.Length; j++) bulk[j] += w * vb[j];
         }
-        var x00 = SlowTerms.Lerp(corner[0], corner[1], fx);
-        var x10 = SlowTerms.Lerp(corner[2], corner[3], fx);
-        var x01 = SlowTerms.Lerp(corner[4], corner[5], fx);
-        var x11 = SlowTerms.Lerp(corner[6], corner[7], fx);
-        return SlowTerms.Lerp(SlowTerms.Lerp(x00, x10, fy), SlowTerms.Lerp(x01, x11, fy), fz);
+        result.GroundVisible = ground;
+        return result;
     }
 
     private Vec3 MovedOutside(Vec3 p)
@@ -306,23 +329,26 @@ public sealed class RadiationYard : IDoseField
         return (min, max);
     }
 
-    /// <summary>A source's constants, and its position in every container's frame, worked out once.</summary>
+    /// <summary>A source's constants per line, and its position in every container's frame, worked out once.</summary>
     private sealed class SourceKernel
     {
         public SourceKernel(PointSource source, List<ContainerPhysics> containers)
         {
             var data = NuclideData.Of(source.Nuclide);
+            var first = NuclideData.FirstGroup(source.Nuclide);
             Position = source.Position;
-            Group = NuclideData.Group(source.Nuclide);
+            Groups = data.Lines.Select((_, i) => first + i).ToArray();
+            Shares = data.Lines.Select(l => l.DoseShare).ToArray();
+            AirMu = data.Lines.Select(l => Material.Air.LinearPerMetre(l.EnergyKeV, Material.Air.NominalDensityGPerCm3)).ToArray();
             GammaTimesActivity = data.GammaMicroSvM2PerMBqH * source.ActivityMBq;
-            AirMu = Material.Air.LinearPerMetre(data.EnergyKeV, Material.Air.NominalDensityGPerCm3);
             LocalPositions = containers.Select(c => c.Container.ToLocal(source.Position)).ToArray();
         }
 
         public Vec3 Position { get; }
-        public int Group { get; }
+        public int[] Groups { get; }
+        public double[] Shares { get; }
+        public double[] AirMu { get; }
         public double GammaTimesActivity { get; }
-        public double AirMu { get; }
         public Vec3[] LocalPositions { get; }
     }
 }

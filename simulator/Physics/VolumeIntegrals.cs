@@ -1,15 +1,74 @@
 namespace Robot.Simulator.Physics;
 
-/// <summary>The slowly varying, geometry-only part of the field at one point.</summary>
-internal readonly record struct SlowTerms(double GroundVisible, double BulkK, double BulkU, double BulkTh)
+/// <summary>The slowly varying, geometry-only part of the field at one point: the visible share of the ground, and the bulk dose per bulk line (<see cref="VolumeIntegrals.BulkGroups"/>).</summary>
+internal sealed class SlowTerms
 {
-    public static SlowTerms Open => new(1, 0, 0, 0);
+    public static readonly SlowTerms Open = new() { GroundVisible = 1 };
 
-    public static SlowTerms Lerp(SlowTerms a, SlowTerms b, double f) => new(
-        a.GroundVisible + f * (b.GroundVisible - a.GroundVisible),
-        a.BulkK + f * (b.BulkK - a.BulkK),
-        a.BulkU + f * (b.BulkU - a.BulkU),
-        a.BulkTh + f * (b.BulkTh - a.BulkTh));
+    public double GroundVisible { get; set; }
+
+    /// <summary>µSv/h per bulk line, indexed like <see cref="VolumeIntegrals.BulkGroups"/>.</summary>
+    public double[] Bulk { get; } = new double[VolumeIntegrals.BulkGroups.Length];
+
+    public double BulkTotal
+    {
+        get
+        {
+            var sum = 0.0;
+            foreach (var b in Bulk) sum += b;
+            return sum;
+        }
+    }
+
+    public void AddTo(Span<double> groups)
+    {
+        var g = VolumeIntegrals.BulkGroups;
+        for (var j = 0; j < g.Length; j++) groups[g[j]] += Bulk[j];
+    }
+}
+
+/// <summary>
+/// The normalised cumulative scattered-plus-primary yield F(s)/F(∞), F(s) = ∫₀^s B(u)e^-u du, of one
+/// material and photon line on a 0.02 mfp grid to 40 mfp (Simpson's rule per cell; linear in between).
+/// </summary>
+internal sealed class BulkYieldTable
+{
+    private const double Step = 0.02;
+    private const double MaxMfp = 40;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Kind, int Group), BulkYieldTable> Cache = new();
+    private readonly double[] _f;
+
+    private BulkYieldTable(BuildUpCurve curve)
+    {
+        var n = (int)Math.Round(MaxMfp / Step) + 1;
+        _f = new double[n];
+        var g0 = 1.0;
+        for (var i = 1; i < n; i++)
+        {
+            var u0 = (i - 1) * Step;
+            var gm = curve.TransmissionExact(u0 + Step / 2);
+            var g1 = curve.TransmissionExact(i * Step);
+            _f[i] = _f[i - 1] + Step / 6 * (g0 + 4 * gm + g1);
+            g0 = g1;
+        }
+        // The tail beyond 40 mfp (B held at B(40)): B(40)·e^-40, negligible but kept.
+        var infinite = _f[n - 1] + curve.TransmissionExact(MaxMfp);
+        for (var i = 0; i < n; i++) _f[i] /= infinite;
+    }
+
+    public static BulkYieldTable For(int kind, int group) => Cache.GetOrAdd((kind, group), key => new BulkYieldTable(LineBuildUp.For(key.Group)[key.Kind]));
+
+    /// <summary>F(s)/F(∞).</summary>
+    public double Cumulative(double s)
+    {
+        var x = s / Step;
+        if (!(x < _f.Length - 1)) return _f[^1];
+        var i = (int)x;
+        return _f[i] + (x - i) * (_f[i + 1] - _f[i]);
+    }
+
+    /// <summary>Yield of a chord of <paramref name="m"/> mfp behind <paramref name="w"/> mfp (1 for w = 0, m → ∞).</summary>
+    public double Yield(double w, double m) => Cumulative(w + m) - Cumulative(w);
 }
 
 /// <summary>
@@ -17,22 +76,26 @@ internal readonly record struct SlowTerms(double GroundVisible, double BulkK, do
 /// equal in cos θ times 48 in azimuth: 1152 rays of equal solid angle; the horizon is a band edge so
 /// the lower hemisphere is covered exactly). Grid nodes for a moving probe use 12 x 24 rays.
 ///
-/// Bulk natural activity in the cargo: in spherical coordinates around the detector, dV = r² dr dΩ
-/// cancels the 1/r² of the point kernel, so each ray contributes the line integral of
-/// (1 + µw + µx)·exp(-µw - µx) over its chord L through the cargo (µw = the wall's mean free paths
-/// before the cargo, build-up B = 1 + mfp as for point sources). In closed form that is
-/// exp(-µw)·[(1 + µw)(1 - e^-µL) + 1 - e^-µL (1 + µL)] / µ. Dividing by the same integral for an
-/// infinitely deep chord without wall (2/µ) gives a yield Y in [0, 1] per ray, and the dose is
-/// H = H_UNSCEAR · (1/2π) Σ Y dΩ. For an infinite half space every downward ray has Y = 1, so the
-/// sum is exactly the UNSCEAR half-space value (SNT0570.md: D = 0.0417 K + 0.462 U + 0.604 Th nGy/h),
-/// whatever the density; a finite load, its density and the wall follow from the geometry.
+/// Bulk natural activity in the cargo, per photon line of K-40, the Ra-226 series and the Th-232
+/// chain: in spherical coordinates around the detector, dV = r² dr dΩ cancels the 1/r² of the point
+/// kernel, so each ray contributes (1/µ) times the integral of B(u)·e^-u over the mean free paths u
+/// from w (the steel before the cargo) to w + m (m = µL, L the chord through the cargo), B the
+/// ANSI/ANS-6.4.3 build-up of the cargo material (the dominant material on these rays) at the total
+/// mfp. With F(s) = ∫₀^s B(u)e^-u du tabulated once per material and line (<see cref="BulkYieldTable"/>),
+/// the yield of a ray is Y = [F(w + m) − F(w)] / F(∞), in [0, 1]; the dose is
+/// H = H_UNSCEAR · Σ_lines share · (1/2π) Σ_rays Y dΩ. An infinite half space (w = 0, m → ∞ for every
+/// downward ray) gives Y = 1, so the sum is exactly the UNSCEAR half-space value (SNT0570.md:
+/// D = 0.0417 K + 0.462 U + 0.604 Th nGy/h) whatever the density: the UNSCEAR figure already contains
+/// the build-up of an infinite ground, and normalising by F(∞) keeps it. A finite load, its density
+/// and the wall follow from the geometry and the build-up. The UNSCEAR dose of each series is split
+/// between its lines by their unshielded dose shares (<see cref="PhotonLine.DoseShare"/>).
 /// Air between the load and the detector is left out (centimetres beside a wall; the UNSCEAR
 /// figure already holds 1 m of air). Other containers between the detector and a load are ignored
 /// for the bulk term (their shadow on point sources is computed exactly).
 ///
 /// Ground shadow: the ground is a half space too, so its dose is spread evenly over the lower
 /// hemisphere's solid angle. A downward ray that meets a container before the ground carries the
-/// container's transmission (steel and cargo at 700 keV, with build-up); the mean over the lower
+/// container's transmission (steel and cargo at 700 keV, with the G-P build-up of the dominant material); the mean over the lower
 /// hemisphere is the share of the ground component the detector still sees. Beside a loaded wall
 /// about half of the hemisphere is blocked, which with a 60 % ground share gives the 30 % upper end
 /// of SNT0570.md; it falls off with distance by itself.
@@ -44,6 +107,20 @@ internal static class VolumeIntegrals
 
     /// <summary>The set for grid nodes read while the probe moves: 12 x 24 (a few % off beside a wall, see the tests).</summary>
     internal static readonly Vec3[] Coarse = BuildDirections(12, 24);
+
+    /// <summary>The dose groups of bulk natural activity: the K-40 line, the Ra-226 series lines, the Th-232 chain lines.</summary>
+    internal static readonly int[] BulkGroups =
+    [
+        .. Groups(Nuclide.K40), .. Groups(Nuclide.Ra226), .. Groups(Nuclide.Th232),
+    ];
+
+    /// <summary>Which UNSCEAR term each bulk group belongs to: 0 K-40, 1 uranium series, 2 thorium chain.</summary>
+    internal static readonly int[] BulkSeries =
+    [
+        .. Groups(Nuclide.K40).Select(_ => 0), .. Groups(Nuclide.Ra226).Select(_ => 1), .. Groups(Nuclide.Th232).Select(_ => 2),
+    ];
+
+    private static IEnumerable<int> Groups(Nuclide n) => Enumerable.Range(NuclideData.FirstGroup(n), NuclideData.LineCount(n));
 
     private static Vec3[] BuildDirections(int bands, int azimuths)
     {
@@ -64,21 +141,34 @@ internal static class VolumeIntegrals
 
     public static SlowTerms Evaluate(Vec3 p, IReadOnlyList<ContainerPhysics> containers, bool fine = true)
     {
+        var terms = new SlowTerms();
+        Evaluate(p, containers, fine, terms);
+        return terms;
+    }
+
+    public static void Evaluate(Vec3 p, IReadOnlyList<ContainerPhysics> containers, bool fine, SlowTerms into)
+    {
         var directions = fine ? Fine : Coarse;
-        if (containers.Count == 0) return SlowTerms.Open;
+        var bulk = into.Bulk;
+        Array.Clear(bulk);
+        if (containers.Count == 0)
+        {
+            into.GroundVisible = 1;
+            return;
+        }
         Span<Vec3> origins = containers.Count <= 32 ? stackalloc Vec3[containers.Count] : new Vec3[containers.Count];
         for (var c = 0; c < containers.Count; c++) origins[c] = containers[c].Container.ToLocal(p);
+        Span<double> groundMfp = stackalloc double[BuildUp.Kinds];
+        var groundCurves = LineBuildUp.Ground;
+        var bulkGroups = BulkGroups;
 
-        double ground = 0, k = 0, u = 0, th = 0;
-        var groupK = NuclideData.Group(Nuclide.K40);
-        var groupU = NuclideData.Group(Nuclide.Ra226);
-        var groupTh = NuclideData.Group(Nuclide.Th232);
+        var ground = 0.0;
         for (var r = 0; r < directions.Length; r++)
         {
             var dz = directions[r].Z;
             var down = dz < 0;
             var tGround = down ? Math.Max(p.Z, 0) / -dz : double.PositiveInfinity;
-            var groundMfp = 0.0;
+            groundMfp.Clear();
             for (var c = 0; c < containers.Count; c++)
             {
                 var cp = containers[c];
@@ -95,33 +185,32 @@ internal static class VolumeIntegrals
                 {
                     var steel = Chord(to0, to1, tGround) - (inner ? Chord(ti0, ti1, tGround) : 0);
                     var cargo = load ? Chord(a0, a1, tGround) : 0;
-                    groundMfp += cp.WallMuGround * steel + cp.CargoMuGround * cargo;
+                    groundMfp[0] += cp.WallMuGround * steel;
+                    groundMfp[cp.CargoKind] += cp.CargoMuGround * cargo;
                 }
                 if (cp.HasBulk && load)
                 {
                     var steelBefore = inner ? Math.Max(0, ti0 - to0) : 0;
                     var chord = a1 - a0;
-                    k += cp.HalfSpaceK * Yield(cp.WallMu[groupK] * steelBefore, cp.CargoMu[groupK] * chord);
-                    u += cp.HalfSpaceU * Yield(cp.WallMu[groupU] * steelBefore, cp.CargoMu[groupU] * chord);
-                    th += cp.HalfSpaceTh * Yield(cp.WallMu[groupTh] * steelBefore, cp.CargoMu[groupTh] * chord);
+                    var tables = cp.BulkTables;
+                    var weights = cp.BulkWeights;
+                    for (var j = 0; j < bulkGroups.Length; j++)
+                    {
+                        var g = bulkGroups[j];
+                        bulk[j] += weights[j] * tables[j].Yield(cp.WallMu[g] * steelBefore, cp.CargoMu[g] * chord);
+                    }
                 }
             }
-            if (down) ground += Shielding.Transmission(groundMfp);
+            if (down) ground += BuildUp.Transmission(groundMfp, groundCurves);
         }
         var norm = 4 * Math.PI / directions.Length / (2 * Math.PI);
-        return new SlowTerms(ground * norm, k * norm, u * norm, th * norm);
+        into.GroundVisible = ground * norm;
+        for (var j = 0; j < bulk.Length; j++) bulk[j] *= norm;
     }
 
     private static double Chord(double t0, double t1, double tMax)
     {
         var end = t1 < tMax ? t1 : tMax;
         return end > t0 ? end - t0 : 0;
-    }
-
-    /// <summary>Normalised line yield of a uniformly emitting chord of m mean free paths behind a wall of w mean free paths (1 for w = 0, m → ∞).</summary>
-    internal static double Yield(double w, double m)
-    {
-        var em = Math.Exp(-m);
-        return Math.Exp(-w) * ((1 + w) * (1 - em) + 1 - em * (1 + m)) / 2;
     }
 }

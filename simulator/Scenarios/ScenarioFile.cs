@@ -170,7 +170,7 @@ public static class ScenarioLoader
         {
             var src = s.Sources[i];
             if (!numbers.Contains(Iso6346.Normalize(src.Container))) return $"$.sources[{i}].container: no container {src.Container} in this scenario";
-            if (NuclideByName(src.Nuclide) is null) return $"$.sources[{i}].nuclide: '{src.Nuclide}' is not one of Cs137, Co60, Ir192, Ra226, Am241, K40, Th232";
+            if (NuclideByName(src.Nuclide) is null) return $"$.sources[{i}].nuclide: '{src.Nuclide}' is not one of Cs137, Co60, Ir192, Ra226, Am241, K40, Th232, Ba133, I131";
             if (src.ActivityMBq is <= 0 or > 1e7) return $"$.sources[{i}].activityMBq: must be within (0, 1e7]";
         }
         string[] faultKinds = ["detectorSilent", "detectorStuck", "detectorSaturated", "motorStall", "liftJam", "emergencyStop", "linkLoss", "batterySag", "powerLoss"];
@@ -205,6 +205,8 @@ public static class ScenarioLoader
         "AM241" => Nuclide.Am241,
         "K40" => Nuclide.K40,
         "TH232" => Nuclide.Th232,
+        "BA133" => Nuclide.Ba133,
+        "I131" => Nuclide.I131,
         _ => null,
     };
 }

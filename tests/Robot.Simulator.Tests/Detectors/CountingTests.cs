@@ -63,14 +63,52 @@ public class CountingTests
     }
 
     [Fact]
-    public void Plastic_has_no_spectroscopy_and_under_reads_Co60()
+    public void Plastic_counts_fewer_per_uSv_for_Co60_but_its_pulse_height_dose_reads_right()
     {
         var (probe, field, time) = Probes.Create(DetectorModel.PlasticLarge, background: 0);
         field.Set(0, Nuclide.Co60, 2);
         probe.ResetDisplay();
+        var counts = Windows(probe, time, 60);
+        // A Compton-only detector: about half the counts per µSv/h of Cs-137 (2200) at 1.17/1.33 MeV.
+        Assert.InRange(counts.Average() / 2, 0.4 * 2200, 0.6 * 2200);
+        Assert.InRange(probe.Read().RawMicroSievertPerHour, 2 * 0.95, 2 * 1.05);
+    }
+
+    [Theory]
+    [InlineData(Nuclide.Am241)]
+    [InlineData(Nuclide.Ba133)]
+    [InlineData(Nuclide.Ir192)]
+    [InlineData(Nuclide.Cs137)]
+    [InlineData(Nuclide.Co60)]
+    [InlineData(Nuclide.Th232)]
+    public void GM_reads_every_nuclide_within_30_percent(Nuclide nuclide)
+    {
+        var (probe, field, time) = Probes.Create(DetectorModel.GmEnergyCompensated, background: 0);
+        field.Set(0, nuclide, 500);
+        probe.ResetDisplay();
         Probes.Run(probe, time, 60);
-        // Calibrated at 662 keV (2200 cps per µSv/h), 1700 at 1.25 MeV: reads 0.77 of the truth.
-        Assert.InRange(probe.Read().RawMicroSievertPerHour, 2 * 1700.0 / 2200 * 0.96, 2 * 1700.0 / 2200 * 1.04);
+        // SNT0570.md: an energy-compensated GM tube is flat within about 30 % over its range.
+        Assert.InRange(probe.Read().RawMicroSievertPerHour, 500 * 0.7, 500 * 1.3);
+    }
+
+    [Fact]
+    public void Detector_response_curves_have_the_textbook_anchors()
+    {
+        // SNT0570.md: NaI 1400 at 662 keV, about 700 for Co-60, several thousand at 60 keV, falling above;
+        // plastic 2200 at 662 keV; GM about 1.7, flat within about 30 % over 50 keV to 3 MeV.
+        var nai = DetectorModel.NaI2x2;
+        Assert.Equal(1400, nai.SensitivityAt(662), 1e-6);
+        Assert.InRange(nai.SensitivityAt(1250), 650, 750);
+        Assert.InRange(nai.SensitivityAt(59.5), 3000, 15000);
+        Assert.True(nai.SensitivityAt(300) > nai.SensitivityAt(662) && nai.SensitivityAt(662) > nai.SensitivityAt(1250) && nai.SensitivityAt(1250) > nai.SensitivityAt(3000));
+        Assert.Equal(2200, DetectorModel.PlasticLarge.SensitivityAt(662), 1e-6);
+        var gm = DetectorModel.GmEnergyCompensated;
+        Assert.Equal(1.7, gm.SensitivityAt(662), 1e-9);
+        for (var e = 50.0; e <= 3000; e *= 1.1) Assert.InRange(gm.SensitivityAt(e) / 1.7, 0.7, 1.3);
+        // The conservative conversion is the lowest point of each curve in 50 keV to 3 MeV.
+        Assert.Equal(326, nai.LowestSensitivity(), 1e-9);
+        Assert.Equal(381, DetectorModel.PlasticLarge.LowestSensitivity(), 1e-9);
+        Assert.Equal(1.3, gm.LowestSensitivity(), 1e-9);
     }
 
     [Fact]

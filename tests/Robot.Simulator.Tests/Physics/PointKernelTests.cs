@@ -28,7 +28,9 @@ public class PointKernelTests
     [InlineData(Nuclide.Ra226, 0.22)]
     [InlineData(Nuclide.Th232, 0.26)]
     [InlineData(Nuclide.K40, 0.021)]
-    [InlineData(Nuclide.Am241, 0.004)]
+    [InlineData(Nuclide.Am241, 0.0058)]
+    [InlineData(Nuclide.Ba133, 0.062)]
+    [InlineData(Nuclide.I131, 0.064)]
     public void Dose_rate_constant_at_1_m_matches_the_table_within_air_attenuation(Nuclide nuclide, double gamma)
     {
         var yard = Probes.QuietYard(out _);
@@ -64,12 +66,17 @@ public class PointKernelTests
         bare.AddSource(new PointSource(nuclide, 100, source));
         shielded.AddSource(new PointSource(nuclide, 100, source));
         var ratio = shielded.DoseAt(detector).PointSources / bare.DoseAt(detector).PointSources;
-        // SNT0570.md: µ(Fe) = 0.576 /cm at 662 keV, 0.421 at 1.25 MeV, 9.5 at 59.5 keV; B = 1 + µx.
-        Assert.Equal(Math.Exp(-muPerCm) * (1 + muPerCm), ratio, 1e-3);
+        // SNT0570.md: µ(Fe) = 0.576 /cm at 662 keV, 0.421 at 1.25 MeV, 9.5 at 59.5 keV. Under 1 mfp the
+        // ANSI/ANS-6.4.3 build-up lies between 1 and b = B(1 mfp) (iron: 1.95 at 0.6 MeV, 1.84 at 1 MeV,
+        // 1.15 at 60 keV), so T is bracketed by exp(-µx) and (1 + (b - 1)µx)·exp(-µx) (the G-P curve is
+        // concave near 0, and 1 + (b - 1)µx is the chord to 1 mfp only for µx > 1).
+        var narrow = Math.Exp(-muPerCm);
+        Assert.InRange(ratio, narrow * 1.0001, narrow * (1 + 1.0 * Math.Max(muPerCm, 1)));
+        if (muPerCm < 1) Assert.InRange(ratio / narrow, 1 + 0.5 * muPerCm, 1 + 1.0 * muPerCm);
     }
 
     [Fact]
-    public void A_2_mm_container_wall_is_nearly_transparent_at_662_keV()
+    public void A_corrugated_container_wall_is_nearly_transparent_at_662_keV()
     {
         var bare = Probes.QuietYard(out _);
         var boxed = Probes.QuietYard(out _);
@@ -78,8 +85,10 @@ public class PointKernelTests
         boxed.AddSource(new PointSource(Nuclide.Cs137, 100, new Vec3(0, 0, 1.3)));
         var detector = new Vec3(0, box.WidthM / 2 + 0.1, 1.3);
         var ratio = boxed.DoseAt(detector).PointSources / bare.DoseAt(detector).PointSources;
-        // 0.2 cm x 0.576 /cm = 0.115 mfp: exp(-0.115)(1.115) = 0.9936.
-        Assert.InRange(ratio, 0.99, 0.997);
+        // Side wall 1.6 mm corrugated = 1.84 mm along the normal: 0.106 mfp, exp(-0.106) = 0.899 narrow
+        // beam; the scattered photons (B about 1.09) bring it to about 0.98. Nearly transparent.
+        Assert.Equal(0.00184, box.WallThicknessM, 1e-9);
+        Assert.InRange(ratio, 0.96, 0.99);
     }
 
     [Fact]
@@ -95,9 +104,12 @@ public class PointKernelTests
         bare.AddSource(new PointSource(Nuclide.Cs137, 100, source));
         loaded.AddSource(new PointSource(Nuclide.Cs137, 100, source));
         var ratio = loaded.DoseAt(detector).PointSources / bare.DoseAt(detector).PointSources;
-        // Iron µ/ρ = 0.576/7.874 cm²/g at 662 keV: 1 m at 1.5 g/cm³ is 10.97 mfp, the wall 0.115.
-        var mfp = 0.576 / 7.874 * 1.5 * 100 + 0.576 * 0.2;
-        Assert.Equal(Math.Exp(-mfp) * (1 + mfp), ratio, 1e-5);
+        // Iron µ/ρ = 0.576/7.874 cm²/g at 662 keV: 1 m at 1.5 g/cm³ is 10.97 mfp, the wall 0.106.
+        var mfp = 0.576 / 7.874 * 1.5 * 100 + 0.576 * 0.184;
+        // ANSI/ANS-6.4.3 (NUREG/CR-5740 Table 3) iron exposure build-up at 10 mfp: 19.1 at 0.5 MeV,
+        // 15.8 at 1 MeV; at 11 mfp about 10 % more. B = 1 + µx (12) was the old, too low, value.
+        var b = ratio / Math.Exp(-mfp);
+        Assert.InRange(b, 15.8 * 1.05, 19.1 * 1.2);
         Assert.True(ratio < 1e-3, $"1 m of scrap let {ratio:E2} through");
     }
 
@@ -113,11 +125,12 @@ public class PointKernelTests
             return yard.DoseAt(new Vec3(0, box.WidthM / 2 + 0.1, 2.3)).PointSources;
         }
 
-        // Inside height 2.587 m: a 0.8 fill ends at 2.07 m, below the ray; a full box puts 2 m of scrap on it.
+        // Inside height 2.583 m above a 5.7 mm floor: a 0.8 fill ends at 2.07 m, below the ray; a full box
+        // puts 2 m of scrap on it. Open: the side wall (about 0.98) and 2.3 m of air (0.979).
         var open = Through(0.8);
         var full = Through(1.0);
         var unshielded = 0.093 * 100 / Math.Pow(2.319, 2);
-        Assert.InRange(open / unshielded, 0.97, 1.0);
+        Assert.InRange(open / unshielded, 0.95, 0.99);
         Assert.True(full / open < 1e-6, $"{full / open:E2}");
     }
 

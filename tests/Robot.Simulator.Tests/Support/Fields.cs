@@ -4,7 +4,7 @@ using Robot.Simulator.Physics;
 
 namespace Robot.Simulator.Tests.Support;
 
-/// <summary>A dose field the test sets by hand: µSv/h per dose group, the same everywhere.</summary>
+/// <summary>A dose field the test sets by hand: µSv/h of background and of one unshielded nuclide (split over its lines), the same everywhere.</summary>
 internal sealed class SettableField : IDoseField
 {
     private readonly double[] _groups = new double[NuclideData.GroupCount];
@@ -15,7 +15,7 @@ internal sealed class SettableField : IDoseField
     {
         Array.Clear(_groups);
         _groups[NuclideData.BackgroundGroup] = backgroundMicroSvPerHour;
-        if (nuclide is { } n) _groups[NuclideData.Group(n)] = nuclideMicroSvPerHour;
+        if (nuclide is { } n) NuclideData.AddUnshielded(n, nuclideMicroSvPerHour, _groups);
     }
 
     public void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup) => _groups.CopyTo(microSvPerHourByGroup);
