@@ -53,12 +53,15 @@ public class LocalisationProcedureTests
     private static double LeftWallError(HotSpot spot, (double X, double Y, double Z, double GammaA) source) =>
         Math.Sqrt(Math.Pow(spot.X - source.X, 2) + Math.Pow(spot.HeightM - source.Z, 2));
 
-    [Fact]
-    public async Task Two_sources_8_m_apart_on_one_face_each_get_their_own_hot_spot_within_half_a_metre()
+    [Theory]
+    [InlineData(8.0, 0.0)]
+    [InlineData(3.0, 0.3)]
+    [InlineData(3.0, -0.45)]
+    public async Task Two_sources_apart_on_one_face_each_get_their_own_hot_spot_within_half_a_metre(double apart, double shift)
     {
-        // A 40 ft box centred at (8, 4): two Cs-137 points 0.4 m inside the left wall, 8 m apart along it.
-        var a = (X: 8 - 3.6, Y: 4 + HalfWidth - 0.4, Z: 1.1, GammaA: 0.37);
-        var b = (X: 8 + 4.4, Y: 4 + HalfWidth - 0.4, Z: 1.6, GammaA: 0.37);
+        // A 40 ft box centred at (8, 4): two Cs-137 points 0.4 m inside the left wall, some metres apart along it.
+        var a = (X: 8 + shift - apart / 2, Y: 4 + HalfWidth - 0.4, Z: 1.1, GammaA: 0.37);
+        var b = (X: 8 + shift + apart / 2, Y: 4 + HalfWidth - 0.4, Z: 1.6, GammaA: 0.37);
         await using var rig = new RobotRig(profile: FastProfile(), procedure: NearbyBackground(), probe: (w, c) => new FieldProbe(w, c, 0.07, a, b));
         var report = await Inspect(rig, ContainerTypes.Forty, 8, 4, TimeSpan.FromHours(3));
 
