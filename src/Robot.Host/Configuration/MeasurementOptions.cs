@@ -91,6 +91,28 @@ public sealed class MeasurementProfileOptions
     [Range(0.0, 2.0)]
     public double RefineSpanM { get; set; } = 0.5;
 
+    /// <summary>
+    /// [default] Two raised areas of one face are separate hot spots when the dose between them falls
+    /// below this fraction of the lower peak's net dose (and by more than AnomalySigma standard errors);
+    /// otherwise they are one area with one hot spot.
+    /// </summary>
+    [Range(0.1, 0.95)]
+    public double HotSpotSaddleFraction { get; set; } = 0.7;
+
+    /// <summary>
+    /// [default] A tall box (high cube, 2.896 m) gets a top height when the highest of HeightsM is more
+    /// than MaxTopGapM below its top: TopHeightBelowRoofM under the top, clamped to the lift's reach.
+    /// </summary>
+    [Range(0.1, 2.0)]
+    public double MaxTopGapM { get; set; } = 0.6;
+
+    [Range(0.0, 1.0)]
+    public double TopHeightBelowRoofM { get; set; } = 0.25;
+
+    /// <summary>[default] Where the mast reaches, the roof edge is measured with the probe this far above the roof.</summary>
+    [Range(0.02, 1.0)]
+    public double RoofClearanceM { get; set; } = 0.10;
+
     /// <summary>[default] Instrument warm-up before the first measurement.</summary>
     [TimeSpanRange("00:00:00", "02:00:00")]
     public TimeSpan WarmUp { get; set; } = TimeSpan.FromMinutes(10);

@@ -194,13 +194,24 @@ public sealed partial class InspectionProcedure
           below 0.01 µSv/h (at most 60); refused and repeated when its counts scatter beyond Poisson
           statistics (a chi-square test). How counts become dose and a point's decision (standard and
           sequential): [measurement.md](measurement.md).
-        - **Planning**: stations about 1 m apart round every face (right, front, left, door), probe
-          heights 0.5, 1.3, 2.1 m; the probe (on the robot's left) at 0.10 m from the wall.
+        - **Planning**: stations about 1 m apart round every face (right, door, left, front), probe
+          heights 0.5, 1.3, 2.1 m; the probe (on the robot's left) at 0.10 m from the wall. A box
+          taller than the heights cover (high cube, `MaxTopGapM`) gets a top height `TopHeightBelowRoofM`
+          under its top, clamped to the mast; where the mast lifts the probe `RoofClearanceM` above
+          the roof, the roof edges are measured too. What the mast cannot reach (the roof, a clamped
+          top) is written into the report's reason, never passed over.
         - **DrivingToStation → HoldingWallDistance → Lifting → Settling → Measuring**: for each point;
           the range finder checks the wall distance and the station is corrected (twice at most).
         - **Confirming**: a point over background + limit is measured again; EXCEEDS needs both.
-        - **Localising**: around the highest confirmed point of each face, a finer grid (0.25 m
-          along the face, ±0.5 m in height) locates the maximum: the hot spot of the report.
+        - **Localising**: every raised area of every face (EXCEEDS and ANOMALY points alike) gets its
+          own hot spot (Measurement/HotSpotLocator). Raised points are neighbours on the survey grid
+          (adjacent stations and heights); each climbs to its highest neighbour, and two areas stay
+          apart when the dose between them falls below `HotSpotSaddleFraction` of the lower peak by
+          more than `AnomalySigma` standard errors. Around each peak a row every `RefineSpacingM`
+          (0.25 m) over ±`RefineSpanM` (0.5 m) along the face and a column of heights as fine at its
+          station, clamped to the lift, locate the maximum: along the face from the row, in height
+          from the column. Every point and hot spot carries where the probe measurably was (robot
+          pose + `ProbeLateralOffsetM` to its left, lift height), not the planned station.
         - **Reporting**: the verdict (PASS only when every planned point was measured validly), the
           report filed in the journal with its hash chained to the previous one, the alarm on EXCEEDS.
         - **Paused** (startPause, or an e-stop) resumes only on stopPause. **HoldingOnLinkLoss**: the

@@ -35,12 +35,23 @@ public sealed class InspectionRun
     public int WallCorrections { get; set; }
     public int BackgroundAttempts { get; set; }
     public bool Localised { get; set; }
+    /// <summary>The station of every planned and refinement point, by point id (localisation refines around a point's station).</summary>
+    public Dictionary<string, SurveyStation> StationOf { get; } = [];
+    /// <summary>What the plan could not cover or had to clamp (the roof, a high cube's top): the report says so.</summary>
+    public List<string> PlanNotes { get; } = [];
+    /// <summary>The probe's lateral offset to the robot's left, from which every point's measured position is computed.</summary>
+    public double ProbeLateralOffsetM { get; set; }
+
+    /// <summary>A point with where the probe actually was (measured pose + lateral offset), for the report and localisation.</summary>
+    public PointResult Measured(PointResult p) =>
+        Request.Container is { } c && p.MeasuredAlongM is null ? FaceGeometry.WithMeasuredPosition(p, c, ProbeLateralOffsetM) : p;
     public bool FailsafeHeld { get; set; }
     public bool Started { get; set; }
 
     public InspectionReport Draft(BackgroundResult? background, DateTimeOffset finishedAt, double limit, IReadOnlyList<HotSpot> hotSpots)
     {
         var (verdict, reason) = VerdictRules.Decide(background, PlannedPoints, Points, Integrity, limit);
+        if (PlanNotes.Count > 0) reason += $". Survey plan: {string.Join("; ", PlanNotes)}";
         return new InspectionReport
         {
             ReportId = "R-" + InspectionId[4..],
@@ -55,7 +66,7 @@ public sealed class InspectionRun
             Profile = Profile,
             Background = background,
             ThresholdUSvPerH = background is null ? null : Math.Round(background.DoseRateUSvPerH + limit, 6),
-            Points = Points.ToList(),
+            Points = Points.Select(Measured).ToList(),
             PlannedPoints = PlannedPoints,
             Verdict = verdict,
             VerdictReason = reason,

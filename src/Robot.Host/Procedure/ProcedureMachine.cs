@@ -260,19 +260,28 @@ public sealed partial class InspectionProcedure
                 // A reused background still belongs in this inspection's record.
                 _journal.Enqueue(r => r.AppendBackground(run.InspectionId, b.Result));
             }
-            var heights = _profile.HeightsM.Where(h => h >= _hw.Lift.MinHeight.Meters - 1e-9 && h <= _hw.Lift.MaxHeight.Meters + 1e-9).ToList();
-            if (heights.Count < _profile.HeightsM.Length)
+            var liftMin = _hw.Lift.MinHeight.Meters;
+            var liftMax = _hw.Lift.MaxHeight.Meters;
+            var plan = SurveyPlanner.Heights(run.Request.Container!.Type, _profile.HeightsM, liftMin, liftMax, _profile.MaxTopGapM, _profile.TopHeightBelowRoofM, _profile.RoofClearanceM);
+            if (plan.Unreachable.Count > 0)
             {
-                run.Integrity.Fail($"the lift cannot reach every profile height ({string.Join(", ", _profile.HeightsM.Except(heights))} m)");
+                run.Integrity.Fail($"the lift cannot reach every profile height ({string.Join(", ", plan.Unreachable)} m)");
             }
-            var legs = SurveyPlanner.Plan(run.Request.Container!, _profile.StationSpacingM, heights, _profile.WallDistanceM, _options.ProbeLateralOffsetM);
+            run.PlanNotes.AddRange(plan.Notes);
+            run.ProbeLateralOffsetM = _options.ProbeLateralOffsetM;
+            var legs = SurveyPlanner.Plan(run.Request.Container!, _profile.StationSpacingM, plan.Heights, _profile.WallDistanceM, _options.ProbeLateralOffsetM);
             foreach (var leg in legs)
             {
-                foreach (var p in leg.Points) run.Queue.Add(new MeasureTask(p.PointId, leg.Station, p.HeightM, null));
+                foreach (var p in leg.Points)
+                {
+                    run.Queue.Add(new MeasureTask(p.PointId, leg.Station, p.HeightM, null));
+                    run.StationOf[p.PointId] = leg.Station;
+                }
             }
-            run.PlannedPoints = run.Queue.Count + (_profile.HeightsM.Length - heights.Count) * legs.Count;
+            run.PlannedPoints = run.Queue.Count + plan.Unreachable.Count * legs.Count;
             var planned = run.PlannedPoints;
             _journal.Enqueue(r => r.SetPlannedPoints(run.InspectionId, planned));
+            foreach (var note in plan.Notes) _log.LogInformation("inspection {Id}: {Note}", run.InspectionId, note);
             _log.LogInformation("inspection {Id}: {Points} points at {Stations} stations", run.InspectionId, run.Queue.Count, legs.Count);
             _activity = null;
         }
@@ -291,7 +300,7 @@ public sealed partial class InspectionProcedure
                 run.Queue.RemoveAt(0);
                 Post(T.NextTask);
             }
-            else if (!run.Localised && run.Points.Any(p => p.Decision == PointDecisions.Exceeds))
+            else if (!run.Localised && run.Points.Any(p => p.Kind is null && HotSpotLocator.IsRaised(p)))
             {
                 Post(T.NeedLocalisation);
             }
@@ -431,29 +440,48 @@ public sealed partial class InspectionProcedure
         run.Localised = true;
         lock (_gate)
         {
-            var confirmed = run.Points.Where(p => p.Decision == PointDecisions.Exceeds && p.Kind is null).ToList();
-            // One refinement per cluster: the highest confirmed point of each face.
-            foreach (var best in confirmed.GroupBy(p => p.Face).Select(g => g.MaxBy(p => p.DoseRateUSvPerH)!))
+            // Every raised area of every face (EXCEEDS and ANOMALY alike): a finer row along the face at
+            // the peak's height and a finer column of heights at the peak's station.
+            var c = run.Request.Container!;
+            var liftMin = _hw.Lift.MinHeight.Meters;
+            var liftMax = _hw.Lift.MaxHeight.Meters;
+            foreach (var area in RaisedAreas(run))
             {
-                var station = SurveyPlanner.Plan(run.Request.Container!, _profile.StationSpacingM, [best.HeightM], _profile.WallDistanceM, _options.ProbeLateralOffsetM)
-                    .Select(l => l.Station).First(s => s.Face == best.Face && Math.Abs(s.AlongM - best.AlongM) < 1e-6);
+                var peak = area.Peak;
+                if (!run.StationOf.TryGetValue(peak.PointId, out var station)) continue;
+                var measuredHere = run.Points.Where(p => p.Face == peak.Face && Math.Abs(p.AlongM - peak.AlongM) < 1e-6).Select(p => p.HeightM);
+                var column = SurveyPlanner.RefineHeights(peak.HeightM, _profile.RefineSpacingM, _profile.RefineSpanM, liftMin, liftMax, measuredHere);
+                var row = SurveyPlanner.Refine(c, station, _profile.RefineSpacingM, _profile.RefineSpanM, _profile.WallDistanceM, _options.ProbeLateralOffsetM);
                 var i = 0;
-                foreach (var s in SurveyPlanner.Refine(run.Request.Container!, station, _profile.RefineSpacingM, _profile.RefineSpanM, _profile.WallDistanceM, _options.ProbeLateralOffsetM))
+                void Add(SurveyStation s, double h)
                 {
-                    run.Queue.Add(new MeasureTask($"{best.PointId}-r{++i}", s, best.HeightM, "refine"));
+                    var id = $"{peak.PointId}-r{++i}";
+                    run.Queue.Add(new MeasureTask(id, s, h, "refine"));
+                    run.StationOf[id] = s;
                 }
-                foreach (var dh in new[] { -_profile.RefineSpanM, _profile.RefineSpanM })
-                {
-                    var h = best.HeightM + dh;
-                    if (h >= _hw.Lift.MinHeight.Meters && h <= _hw.Lift.MaxHeight.Meters && !_profile.HeightsM.Any(x => Math.Abs(x - h) < 0.05))
-                    {
-                        run.Queue.Add(new MeasureTask($"{best.PointId}-r{++i}", station, h, "refine"));
-                    }
-                }
+                // Walk the row in one direction, measuring the column when passing the peak's station.
+                foreach (var s in row.Where(s => s.AlongM < station.AlongM).OrderBy(s => s.AlongM)) Add(s, peak.HeightM);
+                foreach (var h in column.OrderBy(h => h)) Add(station, h);
+                foreach (var s in row.Where(s => s.AlongM > station.AlongM).OrderBy(s => s.AlongM)) Add(s, peak.HeightM);
+                _log.LogInformation("inspection {Id}: raised area of {Count} point(s) on the {Face} face, peak {Peak} ({Dose:0.###} µSv/h): {Refine} refinement points",
+                    run.InspectionId, area.Points.Count, area.Face, peak.PointId, peak.DoseRateUSvPerH, i);
             }
             _activity = null;
         }
         Post(T.Planned);
+    }
+
+    /// <summary>The raised areas of the survey (see <see cref="HotSpotLocator"/>): neighbours are adjacent stations and adjacent heights.</summary>
+    private IReadOnlyList<RaisedArea> RaisedAreas(InspectionRun run)
+    {
+        var survey = run.Points.Where(p => p.Kind is null).ToList();
+        var heights = survey.Select(p => p.HeightM).Distinct().OrderBy(h => h).ToList();
+        var heightStep = heights.Zip(heights.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max();
+        // Stations are StationSpacing apart, a little more on a short face (2.438 m in 2 stations).
+        var alongStep = survey.GroupBy(p => p.Face)
+            .SelectMany(g => { var a = g.Select(p => p.AlongM).Distinct().OrderBy(x => x).ToList(); return a.Zip(a.Skip(1), (x, y) => y - x); })
+            .DefaultIfEmpty(_profile.StationSpacingM).Max();
+        return HotSpotLocator.Areas(survey, 1.01 * alongStep, 1.01 * heightStep, _profile.HotSpotSaddleFraction, _profile.AnomalySigma);
     }
 
     private void Hold(S from)
@@ -582,25 +610,13 @@ public sealed partial class InspectionProcedure
 
     private List<HotSpot> HotSpots(InspectionRun run)
     {
+        // One hot spot per raised area, from where the probe measurably was (never the planned station).
         var spots = new List<HotSpot>();
-        foreach (var face in run.Points.Where(p => p.Decision == PointDecisions.Exceeds).GroupBy(p => p.Face))
+        foreach (var area in RaisedAreas(run))
         {
-            var confirmedAlong = face.Select(p => p.AlongM).ToList();
-            // The maximum among the confirmed points of this face and the refinement points around them.
-            var candidates = run.Points.Where(p => p.Face == face.Key && p.Decision != PointDecisions.Invalid
-                && confirmedAlong.Any(a => Math.Abs(a - p.AlongM) <= 1.01)).ToList();
-            var best = candidates.MaxBy(p => p.DoseRateUSvPerH)!;
-            // Where the probe was (the robot's left side), which is what marks the wall.
-            spots.Add(new HotSpot
-            {
-                Face = best.Face,
-                AlongM = best.AlongM,
-                HeightM = best.HeightM,
-                X = Math.Round(best.Pose.X - Math.Sin(best.Pose.Theta) * _options.ProbeLateralOffsetM, 4),
-                Y = Math.Round(best.Pose.Y + Math.Cos(best.Pose.Theta) * _options.ProbeLateralOffsetM, 4),
-                DoseRateUSvPerH = best.DoseRateUSvPerH,
-                NetUSvPerH = best.NetUSvPerH,
-            });
+            var measured = area with { Peak = run.Measured(area.Peak), Points = area.Points.Select(run.Measured).ToList() };
+            var refinement = run.Points.Where(p => p.Kind == "refine" && p.PointId.StartsWith(area.Peak.PointId + "-r", StringComparison.Ordinal)).Select(run.Measured).ToList();
+            spots.Add(HotSpotLocator.Locate(measured, refinement));
         }
         return spots;
     }

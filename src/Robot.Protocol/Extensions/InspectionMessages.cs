@@ -133,9 +133,19 @@ public sealed record PointResult
     public required double DwellS { get; init; }
     /// <summary>A re-measurement of a suspect point, or a point of the finer hot-spot grid.</summary>
     public string? Kind { get; init; }
+    /// <summary>The probe's position in the yard when the point was measured (measured robot pose + the probe's lateral offset to its left).</summary>
+    public double? ProbeX { get; init; }
+    public double? ProbeY { get; init; }
+    /// <summary>The probe's measured distance along the face from its left corner (AlongM is the planned station's).</summary>
+    public double? MeasuredAlongM { get; init; }
+    /// <summary>The probe height the lift measured (HeightM is the planned one).</summary>
+    public double? MeasuredHeightM { get; init; }
 }
 
-/// <summary>The highest point of a raised area; X/Y are the probe's position in the yard there.</summary>
+/// <summary>
+/// The highest point of one raised area of a face (one hot spot per area). AlongM, HeightM, X and Y
+/// are where the probe measurably was at the maximum (measured pose, not the planned station).
+/// </summary>
 public sealed record HotSpot
 {
     public required string Face { get; init; }
@@ -145,6 +155,12 @@ public sealed record HotSpot
     public required double Y { get; init; }
     public required double DoseRateUSvPerH { get; init; }
     public required double NetUSvPerH { get; init; }
+    /// <summary>exceeds or anomaly: the highest decision among the area's survey points.</summary>
+    public string? Decision { get; init; }
+    /// <summary>The point whose reading is the maximum.</summary>
+    public string? PointId { get; init; }
+    /// <summary>The survey points of the raised area (refinement points not counted).</summary>
+    public IReadOnlyList<string>? AreaPointIds { get; init; }
 }
 
 /// <summary>Container verdicts.</summary>

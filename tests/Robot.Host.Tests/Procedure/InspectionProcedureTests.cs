@@ -136,7 +136,8 @@ public class InspectionProcedureTests
         Assert.True(report.Verdict == Verdicts.Exceeds, $"{report.Verdict}: {report.VerdictReason}");
         Assert.Contains(report.Points, p => p.Kind == "remeasure" && p.Decision == "exceeds");
         Assert.Contains(report.Points, p => p.Kind == "refine");
-        var spot = Assert.Single(report.HotSpots);
+        // One hot spot over the limit; the faces the source shines through to are raised areas of their own.
+        var spot = Assert.Single(report.HotSpots, h => h.Decision == PointDecisions.Exceeds);
         Assert.Equal("left", spot.Face);
         // The probe's position at the hot spot is within 0.5 m of the source's projection on the wall.
         Assert.InRange(Math.Abs(spot.X - source.X), 0, 0.5);

@@ -48,6 +48,38 @@ public class ScenarioTests
         }
     }
 
+    /// <summary>Every source of the scenario has a hot spot of its own within the distance (a scenario's hotSpotWithinM asks only for the nearest).</summary>
+    [Theory]
+    [InlineData("15-two-sources-one-face.json", 0.5)]
+    [InlineData("16-high-cube-top.json", 0.5)]
+    public async Task Every_source_is_localised_by_a_hot_spot_of_its_own(string file, double within)
+    {
+        var (scenario, error) = ScenarioLoader.Load(Path.Combine(Folder(), file));
+        Assert.True(scenario is not null, error);
+        var store = Path.Combine(Path.GetTempPath(), $"scenario-spots-{Guid.NewGuid():N}.db");
+        try
+        {
+            var result = await new ScenarioRunner(scenario!, store).RunAsync();
+            var report = result.Reports.Single();
+            var box = scenario!.Containers.Single();
+            var used = new HashSet<HotSpot>();
+            foreach (var source in scenario.Sources)
+            {
+                var nearest = report.HotSpots.Where(h => !used.Contains(h)).MinBy(h => ScenarioRunner.HotSpotError(box, source, h));
+                Assert.NotNull(nearest);
+                var distance = ScenarioRunner.HotSpotError(box, source, nearest);
+                Assert.True(distance <= within, $"{file}: source at ({source.Local.X}, {source.Local.Y}, {source.Local.Z}): nearest hot spot {distance:0.00} m away ({nearest.Face} {nearest.AlongM} m, {nearest.HeightM} m)");
+                used.Add(nearest);
+            }
+            // Where the probe was, not the planned station: every point of the report carries its measured position.
+            Assert.All(report.Points.Where(p => p.Face is "left" or "right" or "door" or "front"), p => Assert.NotNull(p.MeasuredAlongM));
+        }
+        finally
+        {
+            foreach (var f in new[] { store, store + "-wal", store + "-shm" }) File.Delete(f);
+        }
+    }
+
     [Fact]
     public async Task The_same_seed_gives_the_same_report()
     {
