@@ -390,7 +390,8 @@ public sealed partial class InspectionProcedure
                 var reading = sampler.Tick(now, probe);
                 if (reading is not null) { var pose = CurrentPose(); _journal.Enqueue(r => r.AppendReading(run.InspectionId, task.PointId, reading, pose)); }
                 if (!sampler.Done) return;
-                var result = sampler.Result(task.PointId, task.Station.Face, task.Station.AlongM, task.HeightM, CurrentPose(), task.Kind, now);
+                // Where the probe measurably was goes into the journal with the point, so an interrupted report has it too.
+                var result = run.Measured(sampler.Result(task.PointId, task.Station.Face, task.Station.AlongM, task.HeightM, CurrentPose(), task.Kind, now));
                 OnPointMeasured(run, task, result);
             };
         }
