@@ -70,20 +70,35 @@ public static class ProcedureBench
         {
             if (r.GetValueOrDefault<double?>() is { } v && v is < 1 or > 3600) r.AddError("--max-dwell must be 1 to 3600 s");
         });
+        var cleanTrials = new Option<int?>("--clean-trials") { Description = "trials of the clean cells (shared by every nuclide; default --trials): about 250000 can show a clean 40 ft box EXCEEDS under 0.1 %" };
+        cleanTrials.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } v && v is < 50 or > 10_000_000) r.AddError("--clean-trials must be 50 to 10000000");
+        });
+        var backgroundTarget = new Option<double?>("--background-target") { Description = "override the background's target standard error (µSv/h; MaxReadings grows to reach it), to see what the background's error costs" };
+        backgroundTarget.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } v && v is < 0.0005 or > 0.1) r.AddError("--background-target must be 0.0005 to 0.1 µSv/h");
+        });
         var command = new Command("procedure", "Monte Carlo of the SN/T 0570 point decisions per nuclide × detector × mode: verdict shares, achieved error rates, dwell; container-level targets")
         {
-            trials, seed, detectors, nuclides, modes, settle, maxDwell,
+            trials, seed, detectors, nuclides, modes, settle, maxDwell, cleanTrials, backgroundTarget,
         };
         command.SetAction((p, ct) =>
         {
             var profile = new MeasurementProfileOptions();
             if (p.GetValue(settle) is { } st) profile.SettleS = st;
             if (p.GetValue(maxDwell) is { } md) profile.Sequential.MaxDwellS = md;
+            if (p.GetValue(backgroundTarget) is { } bt)
+            {
+                profile.Background.TargetStandardErrorUSvPerH = bt;
+                profile.Background.MaxReadings = 100_000;
+            }
             var nuclideNames = List(p.GetValue(nuclides));
             var chosen = nuclideNames is ["all"] ? Enum.GetValues<Nuclide>() : nuclideNames.Select(n => NuclideByName(n)!.Value).Distinct().ToArray();
             var detectorNames = List(p.GetValue(detectors));
             var modeNames = List(p.GetValue(modes));
-            return Task.FromResult(Run(p.GetValue(trials), p.GetValue(seed), profile,
+            return Task.FromResult(Run(p.GetValue(trials), p.GetValue(cleanTrials) ?? p.GetValue(trials), p.GetValue(seed), profile,
                 AllDetectors.Where(detectorNames.Contains).ToArray(), AllModes.Where(modeNames.Contains).ToArray(), chosen, ct));
         });
         return command;
@@ -113,7 +128,7 @@ public static class ProcedureBench
         public double[] SortedDwell() => Trials.Where(t => t.Outcome is not (Outcome.BackgroundInvalid or Outcome.PointInvalid)).Select(t => t.PointSeconds).Order().ToArray();
     }
 
-    private static int Run(int trials, int seed, MeasurementProfileOptions profile, string[] detectors, string[] modes, Nuclide[] nuclides, CancellationToken ct)
+    private static int Run(int trials, int cleanTrials, int seed, MeasurementProfileOptions profile, string[] detectors, string[] modes, Nuclide[] nuclides, CancellationToken ct)
     {
         var limit = profile.LimitUSvPerH;
         var d = profile.Sequential.IndifferenceFraction;
@@ -140,7 +155,7 @@ public static class ProcedureBench
         Console.WriteLine(F($"  standard: settle {profile.SettleS} s, {profile.ReadingsPerPoint} to {profile.MaxReadingsPerPoint} readings {profile.ReadingIntervalS} s apart (target error {profile.PointTargetStandardErrorUSvPerH} µSv/h at the threshold)"));
         Console.WriteLine(F($"  sequential: settle {profile.Sequential.SettleS} s, α {profile.Sequential.Alpha} per test, β {profile.Sequential.Beta} per point, max dwell {profile.Sequential.MaxDwellS} s, sample every {profile.Sequential.SampleIntervalS} s"));
         Console.WriteLine(F($"  background: settle {profile.Background.SettleS} s, {profile.Background.Readings} to {profile.Background.MaxReadings} readings {profile.Background.IntervalS} s apart (target {profile.Background.TargetStandardErrorUSvPerH} µSv/h), up to {profile.Background.MaxAttempts} attempts"));
-        Console.WriteLine(F($"yard background {Background} µSv/h; {trials} trials per cell, seed {seed}; {cells.Count} cells on {Environment.ProcessorCount} cores; nuclides {string.Join(", ", nuclides)}"));
+        Console.WriteLine(F($"yard background {Background} µSv/h; {trials} trials per cell ({cleanTrials} clean), seed {seed}; {cells.Count} cells on {Environment.ProcessorCount} cores; nuclides {string.Join(", ", nuclides)}"));
         Console.WriteLine();
 
         var results = new CellResult[cells.Count];
@@ -148,7 +163,7 @@ public static class ProcedureBench
         var wall = Stopwatch.StartNew();
         Parallel.For(0, cells.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            results[i] = RunCell(cells[i], trials, Seed(seed, cells[i].Name), profile);
+            results[i] = RunCell(cells[i], cells[i].Nuclide is null ? cleanTrials : trials, Seed(seed, cells[i].Name), profile);
             var n = Interlocked.Increment(ref done);
             lock (results) Console.Error.Write($"\r  [{new string('#', 40 * n / cells.Count),-40}] {n}/{cells.Count} cells, {wall.Elapsed.TotalSeconds:0} s   ");
         });
@@ -158,7 +173,7 @@ public static class ProcedureBench
         var targets = PrintContainerTable(results, detectors, modes, nuclides, cases);
         var speed = PrintSpeed(results, detectors, modes);
         Console.WriteLine();
-        Console.WriteLine(F($"{cells.Count} cells × {trials} trials in {wall.Elapsed.TotalSeconds:0} s wall time; container targets: {targets.Passed} of {targets.Total} PASS; speed targets: {speed.Passed} of {speed.Total} PASS"));
+        Console.WriteLine(F($"{cells.Count} cells × {trials} trials ({cleanTrials} clean) in {wall.Elapsed.TotalSeconds:0} s wall time; container targets: {targets.Passed} of {targets.Total} PASS; speed targets: {speed.Passed} of {speed.Total} PASS"));
         return 0;
     }
 
@@ -212,7 +227,7 @@ public static class ProcedureBench
             attempts++;
             Advance(bp.SettleS);
             var sampler = new BackgroundSampler(bp, instrument, time.GetUtcNow());
-            for (var guard = 0; guard < bp.MaxReadings + 10; guard++)
+            for (var guard = 0; guard < Math.Min(bp.MaxReadings, 100_000) + 10; guard++)
             {
                 sampler.Tick(time.GetUtcNow(), probe.Read());
                 if (sampler.Done) break;
