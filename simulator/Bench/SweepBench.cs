@@ -52,7 +52,7 @@ public static class SweepBench
     /// <summary>What the physics says a scenario's verdict must be.</summary>
     private enum Expected { Exceeds, Band, NotExceeds, Pass }
 
-    private sealed record Truth(double BackgroundAtSpot, double MaxDose, double MaxRise, string Face, double AlongM, double HeightM, Vec3 At, Expected Class);
+    private sealed record Truth(double BackgroundAtSpot, double MaxDose, double MaxRise, string Face, double AlongM, double HeightM, Vec3 At, Expected Class, double StationMaxRise);
 
     private sealed record Run(int Seed, string Verdict, double WallSeconds, double VirtualSeconds, double? HotSpotErrorM, double? ReportedDose, double? TrueDoseThere, bool TimedOut, string Reason);
 
@@ -97,11 +97,11 @@ public static class SweepBench
         Console.WriteLine();
         if (truthOnly)
         {
-            Console.WriteLine("| scenario | detector | mode | bg at spot | max dose | max rise | where (face, along, height) | expected |");
-            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            Console.WriteLine("| scenario | detector | mode | bg at spot | max dose | max rise | where (face, along, height) | expected | max rise at the planned points |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var (file, s, _, t) in scenarios)
             {
-                Console.WriteLine(F($"| {s.Name} | {s.Detector} | {Mode(s)} | {t.BackgroundAtSpot:0.###} | {t.MaxDose:0.###} | {t.MaxRise:+0.###;-0.###} | {t.Face} {t.AlongM:0.0} m, {t.HeightM:0.0} m | {Name(t.Class)} |"));
+                Console.WriteLine(F($"| {s.Name} | {s.Detector} | {Mode(s)} | {t.BackgroundAtSpot:0.###} | {t.MaxDose:0.###} | {t.MaxRise:+0.###;-0.###} | {t.Face} {t.AlongM:0.0} m, {t.HeightM:0.0} m | {Name(t.Class)} | {t.StationMaxRise:+0.###;-0.###} |"));
             }
             return 0;
         }
@@ -144,8 +144,8 @@ public static class SweepBench
         Console.Error.WriteLine();
         try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 
-        Console.WriteLine("| scenario | detector | mode | max rise (true) | expected | verdicts seen | right | hot spot error m (mean / max) | reported / true dose at hot spot | wall s/run | virtual min/run |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| scenario | detector | mode | max rise (true) | at planned points | expected | verdicts seen | right | hot spot error m (mean / max) | reported / true dose at hot spot | wall s/run | virtual min/run |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         int total = 0, right = 0, unsafeMiss = 0, invalid = 0, bandRuns = 0, nuisance = 0;
         var wrongRuns = new List<string>();
         for (var i = 0; i < scenarios.Count; i++)
@@ -162,13 +162,13 @@ public static class SweepBench
             if (t.Class is Expected.NotExceeds or Expected.Pass) nuisance += mine.Count(r => r.Verdict == Verdicts.Exceeds);
             foreach (var r in mine.Where(r => !Right(t.Class, r.Verdict)))
             {
-                wrongRuns.Add(F($"- {s.Name} seed {r.Seed}: expected {Name(t.Class)} (true max rise {t.MaxRise:0.###} µSv/h at {t.Face} {t.AlongM:0.0} m, {t.HeightM:0.0} m), got {r.Verdict}: {r.Reason}"));
+                wrongRuns.Add(F($"- {s.Name} seed {r.Seed}: expected {Name(t.Class)} (true max rise {t.MaxRise:0.###} µSv/h at {t.Face} {t.AlongM:0.0} m, {t.HeightM:0.0} m; {t.StationMaxRise:0.###} at the planned points), got {r.Verdict}: {r.Reason}"));
             }
             var errors = mine.Where(r => r.HotSpotErrorM is not null).Select(r => r.HotSpotErrorM!.Value).ToList();
             var hot = errors.Count == 0 ? "-" : F($"{errors.Average():0.00} / {errors.Max():0.00}");
             var withDose = mine.Where(r => r.ReportedDose is not null).ToList();
             var doses = withDose.Count == 0 ? "-" : F($"{withDose.Average(r => r.ReportedDose!.Value):0.###} / {withDose.Average(r => r.TrueDoseThere!.Value):0.###}");
-            Console.WriteLine(F($"| {s.Name} | {s.Detector} | {Mode(s)} | {t.MaxRise:+0.###;-0.###} | {Name(t.Class)} | {seen} | {ok}/{mine.Count} | {hot} | {doses} | {mine.Average(r => r.WallSeconds):0.0} | {mine.Average(r => r.VirtualSeconds) / 60:0} |"));
+            Console.WriteLine(F($"| {s.Name} | {s.Detector} | {Mode(s)} | {t.MaxRise:+0.###;-0.###} | {t.StationMaxRise:+0.###;-0.###} | {Name(t.Class)} | {seen} | {ok}/{mine.Count} | {hot} | {doses} | {mine.Average(r => r.WallSeconds):0.0} | {mine.Average(r => r.VirtualSeconds) / 60:0} |"));
         }
         Console.WriteLine();
         var allRuns = runs.Values.ToList();
@@ -257,6 +257,23 @@ public static class SweepBench
             : rise >= limit * (1 - d) ? Expected.Band
             : rise >= profile.AnomalyMinRiseUSvPerH / 2 ? Expected.NotExceeds
             : Expected.Pass;
-        return new Truth(background, best.Dose, rise, best.Face, best.Along, best.Height, best.At, cls);
+        // The same field where the robot will measure: the planned points (stations × heights), for telling a decision error from a spot between stations.
+        var (_, _, procedure) = ScenarioRunner.Options(s);
+        var spec = s.Containers.First(c => Iso6346.Normalize(c.Number) == containerId);
+        var legs = Robot.Host.Measurement.SurveyPlanner.Plan(new ContainerInfo { Number = containerId, Type = spec.Type, X = spec.X, Y = spec.Y, Theta = spec.Theta },
+            profile.StationSpacingM, profile.HeightsM, profile.WallDistanceM, procedure.ProbeLateralOffsetM);
+        var stationMax = double.NegativeInfinity;
+        foreach (var leg in legs)
+        {
+            var st = leg.Station;
+            var (dx, dy) = (st.Target.X - st.WallX, st.Target.Y - st.WallY);
+            var len = Math.Sqrt(dx * dx + dy * dy);
+            foreach (var point in leg.Points)
+            {
+                var probe = new Vec3(st.WallX + dx / len * profile.WallDistanceM, st.WallY + dy / len * profile.WallDistanceM, point.HeightM);
+                stationMax = Math.Max(stationMax, yard.DoseAt(probe).Total);
+            }
+        }
+        return new Truth(background, best.Dose, rise, best.Face, best.Along, best.Height, best.At, cls, stationMax - background);
     }
 }
