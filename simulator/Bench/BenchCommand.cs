@@ -11,6 +11,7 @@ public static class BenchCommand
         command.Subcommands.Add(TeleopBench.Create());
         command.Subcommands.Add(ProcedureBench.Create());
         command.Subcommands.Add(PlannerBench.Create());
+        command.Subcommands.Add(SweepBench.Create());
         return command;
     }
 }
