@@ -44,17 +44,18 @@ public sealed class SequentialTest
     public static double LogLikelihoodRatio(double counts, double seconds, double r0, double r1) => counts * Math.Log(r1 / r0) - (r1 - r0) * seconds;
 
     /// <summary>
-    /// The error rates of the fixed test that decides by the sign of Λ after t seconds (the count rate
-    /// against (r1 − r0) / ln(r1/r0)), by the normal approximation to the Poisson count: the chance of
-    /// calling r0 high (α) and r1 low (β). The sequential test may stop here without losing its promise
-    /// once both are within its own α and β.
+    /// The error rates of the fixed test that decides by the sign of Λ after t seconds (high when the
+    /// count exceeds t (r1 − r0) / ln(r1/r0)), from the exact Poisson tails: the chance of calling r0
+    /// high (α) and r1 low (β). The sequential test may stop here without losing its promise once both
+    /// are within its own α and β. (P(N ≤ k − 1 | μ) = Q(k, μ), the regularised upper incomplete gamma.)
     /// </summary>
     public static (double Alpha, double Beta) FixedTestErrors(double seconds, double r0, double r1)
     {
         if (!(seconds > 0)) return (1, 1);
-        var threshold = (r1 - r0) / Math.Log(r1 / r0);
-        var alpha = NormalUpperTail((threshold - r0) * seconds / Math.Sqrt(r0 * seconds));
-        var beta = NormalUpperTail((r1 - threshold) * seconds / Math.Sqrt(r1 * seconds));
+        var threshold = (r1 - r0) / Math.Log(r1 / r0) * seconds;
+        var k = Math.Floor(threshold) + 1; // the smallest count called high
+        var alpha = 1 - ChiSquare.UpperRegularizedGamma(k, r0 * seconds);
+        var beta = ChiSquare.UpperRegularizedGamma(k, r1 * seconds);
         return (alpha, beta);
     }
 

@@ -191,7 +191,7 @@ public sealed partial class InspectionProcedure
         - **DrivingToBackground / MeasuringBackground**: when the background is older than
           `Background:MaxAge` (or `measureBackground` is asked), drive to the background spot, probe at
           1 m, settle, at least 5 readings 10 s apart and more until the background's counting error is
-          below 0.01 µSv/h (at most 60); refused and repeated when its counts scatter beyond Poisson
+          below 0.005 µSv/h (at most 200); refused and repeated when its counts scatter beyond Poisson
           statistics (a chi-square test). How counts become dose and a point's decision (standard and
           sequential): [measurement.md](measurement.md).
         - **Planning**: stations about 1 m apart round every face (right, door, left, front), probe

@@ -213,13 +213,13 @@ public sealed class PointSampler
             Basis = _worstStatus != DetectorStatus.Ok ? $"detector reported {_worstStatus} during the point"
                 : _background is null ? "no background" : !Done ? "the measurement did not finish" : "no dose could be computed";
         }
-        else if (conversion.Counting && dose < _profile.ImplausiblyLowFraction * bg - 3 * combined)
+        else if (ImplausiblyFewCounts() is { } chance)
         {
             // A container shields part of the ground's radiation (5 to 30 %), never most of it, and
-            // the cosmic part not at all: a point far below the background is a probe that stopped
-            // counting without saying so, not a clean wall.
+            // the cosmic part not at all: a point that counts far less than half the background is a
+            // probe that stopped counting without saying so, not a clean wall.
             decision = PointDecisions.Invalid;
-            Basis = F($"H {dose:0.####} ± {combined:0.####} µSv/h, far below {_profile.ImplausiblyLowFraction:P0} of the background {bg:0.####}: is the detector counting?");
+            Basis = F($"{_window.Counts} counts in {_window.Seconds:0.#} s where even {_profile.ImplausiblyLowFraction:P0} of the background ({_background!.CountRatePerS:0.###} counts/s) gives fewer with probability {chance:0.#e0}: is the detector counting?");
         }
         else if (_sequential)
         {
@@ -257,6 +257,19 @@ public sealed class PointSampler
             DwellS = Math.Round(dwell, 2),
             Kind = kind,
         };
+    }
+
+    /// <summary>
+    /// The Poisson chance of counting this little at ImplausiblyLowFraction of the background's count
+    /// rate, when it is below one in a million (P(N ≤ n | μ) = Q(n + 1, μ)); null otherwise or when the
+    /// probe or the background has no counter.
+    /// </summary>
+    private double? ImplausiblyFewCounts()
+    {
+        if (_background?.CountRatePerS is not { } rate || _window.Counts is not { } n || _window.Seconds <= 0) return null;
+        var expected = _profile.ImplausiblyLowFraction * rate * _window.Seconds;
+        var chance = ChiSquare.UpperRegularizedGamma(n + 1, expected);
+        return chance < 1e-6 ? chance : null;
     }
 
     /// <summary>Standard error of a mean count rate, in µSv/h: √N / (t S), with at least one count.</summary>
