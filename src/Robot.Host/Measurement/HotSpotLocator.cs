@@ -104,26 +104,42 @@ public static class HotSpotLocator
     /// heights and the heights refined there). Each coordinate is taken from the measured position of
     /// the point that gives it; the dose is the highest measured in the area.
     /// </summary>
-    public static HotSpot Locate(RaisedArea area, IReadOnlyList<PointResult> refinement)
+    /// <summary>The id of the point measured where a raised area's row and column maxima meet.</summary>
+    public static string HotSpotPointId(PointResult peak) => peak.PointId + "-h";
+
+    /// <summary>The best point of the row along the face at the peak's height, and of the column of heights at the peak's station.</summary>
+    public static (PointResult AlongBest, PointResult HeightBest) RowAndColumnBest(RaisedArea area, IReadOnlyList<PointResult> refinement)
     {
         var valid = refinement.Where(p => p.Decision != PointDecisions.Invalid && p.Face == area.Face).ToList();
         var peak = area.Peak;
         var row = valid.Where(p => Math.Abs(p.HeightM - peak.HeightM) < 1e-6).Append(peak).ToList();
         var column = valid.Concat(area.Points).Where(p => Math.Abs(p.AlongM - peak.AlongM) < 1e-6).Append(peak).ToList();
-        var alongBest = row.MaxBy(p => p.DoseRateUSvPerH)!;
-        var heightBest = column.MaxBy(p => p.DoseRateUSvPerH)!;
-        var best = valid.Concat(area.Points).MaxBy(p => p.DoseRateUSvPerH)!;
+        return (row.MaxBy(p => p.DoseRateUSvPerH)!, column.MaxBy(p => p.DoseRateUSvPerH)!);
+    }
+
+    /// <summary>
+    /// The hot spot of an area: along the face from the row's best point, in height from the column's;
+    /// its dose is the dose measured there (the hot spot's own point, or the point already standing
+    /// there), never a dose taken somewhere else.
+    /// </summary>
+    public static HotSpot Locate(RaisedArea area, IReadOnlyList<PointResult> refinement, PointResult? own = null)
+    {
+        var (alongBest, heightBest) = RowAndColumnBest(area, refinement);
+        var valid = refinement.Where(p => p.Decision != PointDecisions.Invalid && p.Face == area.Face).Concat(area.Points).ToList();
+        var there = own is { Decision: not PointDecisions.Invalid } ? own
+            : valid.LastOrDefault(p => Math.Abs(p.AlongM - alongBest.AlongM) < 1e-6 && Math.Abs(p.HeightM - heightBest.HeightM) < 1e-6)
+            ?? valid.MaxBy(p => p.DoseRateUSvPerH)!;
         return new HotSpot
         {
             Face = area.Face,
-            AlongM = alongBest.MeasuredAlongM ?? alongBest.AlongM,
-            HeightM = heightBest.MeasuredHeightM ?? heightBest.Pose.HeightM,
-            X = alongBest.ProbeX ?? throw new ArgumentException($"point {alongBest.PointId} carries no measured probe position", nameof(area)),
-            Y = alongBest.ProbeY ?? throw new ArgumentException($"point {alongBest.PointId} carries no measured probe position", nameof(area)),
-            DoseRateUSvPerH = best.DoseRateUSvPerH,
-            NetUSvPerH = best.NetUSvPerH,
-            Decision = area.Decision,
-            PointId = best.PointId,
+            AlongM = there.MeasuredAlongM ?? alongBest.MeasuredAlongM ?? alongBest.AlongM,
+            HeightM = there.MeasuredHeightM ?? heightBest.MeasuredHeightM ?? heightBest.Pose.HeightM,
+            X = there.ProbeX ?? alongBest.ProbeX ?? throw new ArgumentException($"point {alongBest.PointId} carries no measured probe position", nameof(area)),
+            Y = there.ProbeY ?? alongBest.ProbeY ?? throw new ArgumentException($"point {alongBest.PointId} carries no measured probe position", nameof(area)),
+            DoseRateUSvPerH = there.DoseRateUSvPerH,
+            NetUSvPerH = there.NetUSvPerH,
+            Decision = there.Decision == PointDecisions.Exceeds && there.Kind is null or "hotspot" ? PointDecisions.Exceeds : area.Decision,
+            PointId = there.PointId,
             AreaPointIds = area.Points.Select(p => p.PointId).ToList(),
         };
     }

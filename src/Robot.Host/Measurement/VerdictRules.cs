@@ -31,7 +31,9 @@ public static class VerdictRules
 {
     public static (string Verdict, string Reason) Decide(BackgroundResult? background, int plannedPoints, IReadOnlyList<PointResult> points, SurveyIntegrity integrity, double limit)
     {
-        var confirmed = points.Where(p => p.Decision == PointDecisions.Exceeds).ToList();
+        // A survey point or a hot spot's own point (each confirmed by its re-measurement); a refinement
+        // point over the limit only leads to the hot spot's own point, it decides nothing by itself.
+        var confirmed = points.Where(p => p.Decision == PointDecisions.Exceeds && p.Kind is null or "hotspot").ToList();
         if (integrity.Problems.Count > 0)
         {
             // A confirmed exceedance is still reported as the reason's first line: officers must see it,

@@ -35,6 +35,8 @@ public sealed class InspectionRun
     public int WallCorrections { get; set; }
     public int BackgroundAttempts { get; set; }
     public bool Localised { get; set; }
+    /// <summary>Localisation runs twice: a row and a column around each peak, then the hot spot's own point where they meet.</summary>
+    public int LocalisationPass { get; set; }
     /// <summary>The station of every planned and refinement point, by point id (localisation refines around a point's station).</summary>
     public Dictionary<string, SurveyStation> StationOf { get; } = [];
     /// <summary>What the plan could not cover or had to clamp (the roof, a high cube's top): the report says so.</summary>

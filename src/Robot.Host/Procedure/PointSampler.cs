@@ -24,6 +24,7 @@ public sealed class PointSampler
     private readonly InstrumentInfo _instrument;
     private readonly BackgroundLevel? _background;
     private readonly bool _sequentialRequested;
+    private readonly bool _locateOnly;
     private readonly List<RawReading> _readings = [];
     private readonly CountingWindow _window = new();
     private readonly CountingWindow _reportWindow = new();
@@ -38,8 +39,14 @@ public sealed class PointSampler
     private string _decisionNote = "";
     private double _decisionSeconds;
 
-    public PointSampler(MeasurementProfileOptions profile, InstrumentInfo instrument, BackgroundLevel? background, string mode, DateTimeOffset start)
+    /// <param name="locateOnly">
+    /// A refinement point only compares its neighbours to find where a raised area peaks; it decides
+    /// nothing (the hot spot's own point does), so in standard mode it takes the profile's
+    /// ReadingsPerPoint without the extension a slow probe needs for a decision.
+    /// </param>
+    public PointSampler(MeasurementProfileOptions profile, InstrumentInfo instrument, BackgroundLevel? background, string mode, DateTimeOffset start, bool locateOnly = false)
     {
+        _locateOnly = locateOnly;
         _profile = profile;
         _instrument = instrument;
         _background = background;
@@ -92,7 +99,7 @@ public sealed class PointSampler
         _sequential = _sequentialRequested && _conversion.Counting;
         Mode = _sequential ? "sequential" : "standard";
         _readingsWanted = _profile.ReadingsPerPoint;
-        if (!_sequential && _conversion.Counting && _background is not null)
+        if (!_sequential && !_locateOnly && _conversion.Counting && _background is not null)
         {
             // Count long enough for the target error at the threshold: σ² = h / (S t) in raw µSv/h.
             var sensitivity = _conversion.Basis == DoseBasis.Spectral ? _conversion.CalibrationSensitivity : _conversion.RiseSensitivity;

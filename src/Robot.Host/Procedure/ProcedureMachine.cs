@@ -300,7 +300,7 @@ public sealed partial class InspectionProcedure
                 run.Queue.RemoveAt(0);
                 Post(T.NextTask);
             }
-            else if (!run.Localised && run.Points.Any(p => p.Kind is null && HotSpotLocator.IsRaised(p)))
+            else if (run.LocalisationPass < 2 && run.Points.Any(p => p.Kind is null && HotSpotLocator.IsRaised(p)))
             {
                 Post(T.NeedLocalisation);
             }
@@ -378,7 +378,7 @@ public sealed partial class InspectionProcedure
         lock (_gate)
         {
             var level = _background is { } b ? BackgroundLevel.From(b.Result) : null;
-            var sampler = new PointSampler(_profile, run.Instrument, level, run.Profile.PointMode, _time.GetUtcNow());
+            var sampler = new PointSampler(_profile, run.Instrument, level, run.Profile.PointMode, _time.GetUtcNow(), locateOnly: task.Kind == "refine");
             _activity = now =>
             {
                 var probe = _hw.DoseProbe.Read();
@@ -403,7 +403,7 @@ public sealed partial class InspectionProcedure
         {
             // Confirmation: EXCEEDS only when the re-measurement agrees; otherwise the first reading
             // stands as a raised point (ANOMALY), never silently dropped.
-            var original = run.Points.FindLastIndex(p => p.PointId == task.PointId && p.Kind is null);
+            var original = run.Points.FindLastIndex(p => p.PointId == task.PointId && p.Kind is null or "hotspot");
             if (original >= 0 && result.Decision != PointDecisions.Exceeds)
             {
                 var o = run.Points[original];
@@ -412,12 +412,13 @@ public sealed partial class InspectionProcedure
         }
         run.Points.Add(result);
         _journal.Enqueue(r => r.AppendPoint(run.InspectionId, result));
-        if (result.Decision == PointDecisions.Exceeds && task.Kind is null && _profile.RemeasureSuspect)
+        // A survey point and a hot spot's own point count towards EXCEEDS, so both are confirmed.
+        if (result.Decision == PointDecisions.Exceeds && task.Kind is null or "hotspot" && _profile.RemeasureSuspect)
         {
             Complete(T.Suspect);
             return;
         }
-        if (result.Decision == PointDecisions.Exceeds && task.Kind is null or "remeasure")
+        if (result.Decision == PointDecisions.Exceeds && task.Kind is null or "remeasure" or "hotspot")
         {
             _raise("pointExceeds", "alarm", $"{task.PointId}: {result.DoseRateUSvPerH:0.###} µSv/h exceeds background + {_profile.LimitUSvPerH} µSv/h");
         }
@@ -439,6 +440,12 @@ public sealed partial class InspectionProcedure
     {
         var run = _run!;
         run.Localised = true;
+        if (++run.LocalisationPass == 2)
+        {
+            QueueHotSpotPoints(run);
+            Post(T.Planned);
+            return;
+        }
         lock (_gate)
         {
             // Every raised area of every face (EXCEEDS and ANOMALY alike): a finer row along the face at
@@ -470,6 +477,32 @@ public sealed partial class InspectionProcedure
             _activity = null;
         }
         Post(T.Planned);
+    }
+
+    /// <summary>
+    /// The second pass: the row gives the best place along the face, the column the best height, but
+    /// that combination was not measured unless the peak was already there. It is measured now, as a
+    /// point of its own ("hotspot", confirmed like a survey point), so the hot spot's dose is the dose
+    /// where the report puts it, and a maximum that lies between the survey points can still make
+    /// the container EXCEEDS.
+    /// </summary>
+    private void QueueHotSpotPoints(InspectionRun run)
+    {
+        lock (_gate)
+        {
+            foreach (var area in RaisedAreas(run))
+            {
+                var refinement = run.Points.Where(p => p.Kind == "refine" && p.PointId.StartsWith(area.Peak.PointId + "-r", StringComparison.Ordinal)).ToList();
+                var (alongBest, heightBest) = HotSpotLocator.RowAndColumnBest(area, refinement);
+                // A survey point standing there already decides (confirmed as usual); a refinement point does not.
+                if (run.Points.Any(p => p.Kind is null && p.Face == area.Face && Math.Abs(p.AlongM - alongBest.AlongM) < 1e-6 && Math.Abs(p.HeightM - heightBest.HeightM) < 1e-6)) continue;
+                if (!run.StationOf.TryGetValue(alongBest.PointId, out var station)) continue;
+                var id = HotSpotLocator.HotSpotPointId(area.Peak);
+                run.Queue.Add(new MeasureTask(id, station, heightBest.HeightM, "hotspot"));
+                run.StationOf[id] = station;
+            }
+            _activity = null;
+        }
     }
 
     /// <summary>The raised areas of the survey (see <see cref="HotSpotLocator"/>): neighbours are adjacent stations and adjacent heights.</summary>
@@ -617,7 +650,8 @@ public sealed partial class InspectionProcedure
         {
             var measured = area with { Peak = run.Measured(area.Peak), Points = area.Points.Select(run.Measured).ToList() };
             var refinement = run.Points.Where(p => p.Kind == "refine" && p.PointId.StartsWith(area.Peak.PointId + "-r", StringComparison.Ordinal)).Select(run.Measured).ToList();
-            spots.Add(HotSpotLocator.Locate(measured, refinement));
+            var own = run.Points.LastOrDefault(p => p.Kind == "hotspot" && p.PointId == HotSpotLocator.HotSpotPointId(area.Peak));
+            spots.Add(HotSpotLocator.Locate(measured, refinement, own is null ? null : run.Measured(own)));
         }
         return spots;
     }

@@ -93,12 +93,22 @@ public class HotSpotLocatorTests
         foreach (var a in new[] { 2.0, 2.25, 2.75, 3.0 }) refine.Add(Point("left", a, 1.3, Background + Source(a + 0.03, 1.3, 2.7, 1.7, 0.37), "refine"));
         foreach (var h in new[] { 0.8, 1.05, 1.55, 1.8 }) refine.Add(Point("left", 2.5, h, Background + Source(2.53, h, 2.7, 1.7, 0.37), "refine"));
         PointResult Measured(PointResult p) => p with { ProbeX = p.AlongM + 0.03, ProbeY = 0, MeasuredAlongM = p.AlongM + 0.03, MeasuredHeightM = p.HeightM - 0.02 };
-        var spot = HotSpotLocator.Locate(area with { Peak = Measured(area.Peak), Points = [.. area.Points.Select(Measured)] }, [.. refine.Select(Measured)]);
+        var measuredArea = area with { Peak = Measured(area.Peak), Points = [.. area.Points.Select(Measured)] };
+        // The row's best is 2.75, the column's best 1.8: that combination is the hot spot's own point.
+        var (alongBest, heightBest) = HotSpotLocator.RowAndColumnBest(measuredArea, [.. refine.Select(Measured)]);
+        Assert.Equal((2.75, 1.8), (alongBest.AlongM, heightBest.HeightM));
+        var own = Measured(Point("left", 2.75, 1.8, Background + Source(2.78, 1.78, 2.7, 1.7, 0.37), "hotspot"));
+        var spot = HotSpotLocator.Locate(measuredArea, [.. refine.Select(Measured)], own);
         Assert.Equal(2.78, spot.AlongM, 6);
         Assert.Equal(1.78, spot.HeightM, 6);
         Assert.Equal(2.78, spot.X, 6);
-        Assert.Equal(PointDecisions.Exceeds, spot.Decision);
+        // The dose under the hot spot is the one measured there, not the highest dose found elsewhere.
+        Assert.Equal(own.DoseRateUSvPerH, spot.DoseRateUSvPerH, 6);
         Assert.Equal(area.Points.Count, spot.AreaPointIds!.Count);
+        // Without its own point the hot spot stands where its dose was measured.
+        var fallback = HotSpotLocator.Locate(measuredArea, [.. refine.Select(Measured)]);
+        var best = refine.Select(Measured).Concat(measuredArea.Points).MaxBy(p => p.DoseRateUSvPerH)!;
+        Assert.Equal((best.MeasuredAlongM!.Value, best.MeasuredHeightM!.Value, best.DoseRateUSvPerH), (fallback.AlongM, fallback.HeightM, fallback.DoseRateUSvPerH));
     }
 
     [Fact]
