@@ -150,13 +150,16 @@ public sealed class SimDoseProbe : IDoseRateProbe
         }
     }
 
-    internal void Step(double dt)
+    internal void Step(double dt) => Step(dt, _time.GetUtcNow());
+
+    /// <summary>One step of <paramref name="dt"/> seconds ending at <paramref name="now"/> (the world reads its clock once per step).</summary>
+    internal void Step(double dt, DateTimeOffset now)
     {
         if (!(dt > 0)) return;
         lock (_gate)
         {
-            Sample();
-            var fault = Active(_time.GetUtcNow())?.Fault ?? DetectorFault.None;
+            Sample(now);
+            var fault = _faults.Count == 0 ? DetectorFault.None : Active(now)?.Fault ?? DetectorFault.None;
             if (fault == DetectorFault.Stuck) return;
             var live = LiveFraction(_trueCps);
             long counts = 0;
@@ -200,9 +203,11 @@ public sealed class SimDoseProbe : IDoseRateProbe
 
     private double LiveFraction(double trueCps) => 1 / (1 + trueCps * Detector.DeadTimeS);
 
-    private void Sample()
+    private void Sample() => Sample(_time.GetUtcNow());
+
+    private void Sample(DateTimeOffset now)
     {
-        _field.Evaluate(_position(), _groups);
+        _field.Evaluate(_position(), _groups, now);
         double dose = 0, cps = 0;
         for (var g = 0; g < NuclideData.GroupCount; g++)
         {

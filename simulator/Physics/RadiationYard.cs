@@ -5,6 +5,9 @@ public interface IDoseField
 {
     /// <summary>Writes the true dose rate (µSv/h) of each dose group at <paramref name="point"/> (index 0 background, then one per photon line, <see cref="NuclideData"/>).</summary>
     void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup);
+
+    /// <summary>The same at a time the caller already knows (the simulator's step reads the clock once).</summary>
+    void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup, DateTimeOffset at) => Evaluate(point, microSvPerHourByGroup);
 }
 
 /// <summary>The true dose rate at a point, by origin (µSv/h).</summary>
@@ -141,10 +144,13 @@ public sealed class RadiationYard : IDoseField
     public double TrueDoseRate(Vec3 point) => DoseAt(point).Total;
 
     /// <inheritdoc />
-    public void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup)
+    public void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup) => Evaluate(point, microSvPerHourByGroup, _time.GetUtcNow());
+
+    /// <inheritdoc />
+    public void Evaluate(Vec3 point, Span<double> microSvPerHourByGroup, DateTimeOffset at)
     {
         microSvPerHourByGroup.Clear();
-        var t = (_time.GetUtcNow() - _epoch).TotalSeconds;
+        var t = (at - _epoch).TotalSeconds;
         lock (_gate)
         {
             var slow = _containers.Count == 0 ? SlowTerms.Open : Slow(point);

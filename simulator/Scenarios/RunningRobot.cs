@@ -38,7 +38,8 @@ internal sealed class RunningRobot : IAsyncDisposable
     public static RunningRobot Start(SimWorld world, SimClock clock, string storePath, MeasurementProfileOptions profile, InstrumentOptions instrument, ProcedureOptions procedure,
         IReadOnlyList<ContainerSpec> containers)
     {
-        var journal = InspectionJournal.Open(storePath, Serial, clock.Time);
+        // A simulated power cut kills the process, not the operating system: see survivesPowerLoss.
+        var journal = InspectionJournal.Open(storePath, Serial, clock.Time, survivesPowerLoss: false);
         var writer = new JournalWriter(new JournalRecorder(journal), NullLogger.Instance);
         var controller = new RobotController(world.Hardware, clock.Time, NullLogger<RobotController>.Instance,
             new RobotIdentityOptions { SerialNumber = Serial, Manufacturer = Manufacturer }, new SafetyOptions(), new MotionOptions(), new TelemetryOptions(),

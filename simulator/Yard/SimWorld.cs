@@ -64,6 +64,7 @@ public sealed class SimWorld : IDisposable
     private double _x, _y, _heading;
     private double _bx, _by, _bheading;
     private double _odometer;
+    private readonly TimeProvider _time;
 
     public SimWorld(SimWorldOptions options, TimeProvider time)
     {
@@ -72,6 +73,7 @@ public sealed class SimWorld : IDisposable
         if (!(Math.Abs(options.ProbeForwardOffsetM) < 5 && Math.Abs(options.ProbeLateralOffsetM) < 5)) throw new ArgumentOutOfRangeException(nameof(options), "probe offsets must be finite and within 5 m of the robot");
         ArgumentNullException.ThrowIfNull(options.Detector);
         _options = options;
+        _time = time;
         _x = _bx = options.StartX;
         _y = _by = options.StartY;
         _heading = _bheading = options.StartHeadingRad;
@@ -169,7 +171,7 @@ public sealed class SimWorld : IDisposable
         }
         Lift.Step(dt);
         Battery.Step(dt, distance);
-        Probe.Step(dt);
+        Probe.Step(dt, _time.GetUtcNow());
     }
 
     /// <summary>
