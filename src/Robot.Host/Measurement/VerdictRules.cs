@@ -52,7 +52,8 @@ public static class VerdictRules
             var max = confirmed.MaxBy(p => p.DoseRateUSvPerH)!;
             return (Verdicts.Exceeds, $"{confirmed.Count} point(s) exceed background {background.DoseRateUSvPerH:0.###} + {limit} µSv/h; highest {max.DoseRateUSvPerH:0.###} µSv/h at {max.Face} {max.AlongM:0.##} m, {max.HeightM:0.##} m high");
         }
-        var raised = points.Where(p => p.Decision == PointDecisions.Anomaly).ToList();
+        // Survey points and hot spots' own points: re-measurements and refinement points are the same places again.
+        var raised = points.Where(p => p.Decision == PointDecisions.Anomaly && p.Kind is null or "hotspot").ToList();
         if (raised.Count > 0)
         {
             var max = raised.MaxBy(p => p.DoseRateUSvPerH)!;

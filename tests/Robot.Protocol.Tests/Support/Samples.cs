@@ -446,8 +446,14 @@ internal static class Samples
         {
             Model = "NaI(Tl) 51x51", SerialNumber = "D-3301", K1 = 1.05, K2 = 0.98, K3 = 1.0, CosmicResponseUSvPerH = 0.031,
             CalibrationCertificate = "ZJ-2026-0117", CalibrationValidUntil = new DateTimeOffset(2027, 6, 30, 0, 0, 0, TimeSpan.Zero), CountsPerSecondPerUSvPerH = 1400,
+            LowestCountsPerSecondPerUSvPerH = 326, DisplayTimeConstantS = 2,
         },
-        Profile = new ProfileInfo { Name = "snt0570-2007", Version = "2", PointMode = "sequential", LimitUSvPerH = 0.25 },
+        Profile = new ProfileInfo
+        {
+            Name = "snt0570-2007", Version = "2", PointMode = "sequential", LimitUSvPerH = 0.25,
+            DoseConversion = "dose from the probe's spectrum-weighted dose (G(E)), right at every energy; decisions on its effective counts",
+            Figures = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["LimitUSvPerH"] = "0.25", ["Sequential:Alpha"] = "0.001" },
+        },
         Background = new BackgroundResult
         {
             Pose = ProbePose(40.0, 1.0),
@@ -457,6 +463,9 @@ internal static class Samples
             DoseRateUSvPerH = 0.0575,
             Attempts = 2,
             MeasuredAt = Now.AddSeconds(62),
+            CountRatePerS = 120.4,
+            CountingS = 50,
+            AcceptanceBasis = "chi-square dispersion 3.1 on 4 degrees of freedom, p = 0.54",
         },
         ThresholdUSvPerH = 0.3075,
         Points =
@@ -467,12 +476,13 @@ internal static class Samples
                 Readings = [Raw(300, 0.41), Raw(301, 0.43)], MeanRawUSvPerH = 0.42, StandardErrorUSvPerH = 0.01,
                 DoseRateUSvPerH = 0.401, NetUSvPerH = 0.3435, Decision = PointDecisions.Exceeds, Mode = "sequential",
                 DecisionBasis = "SPRT accepted r1 after 2.0 s", DwellS = 2.0, Kind = "confirmation",
+                ProbeX = 44.52, ProbeY = 12.01, MeasuredAlongM = 6.52, MeasuredHeightM = 1.298,
             },
         ],
         PlannedPoints = 36,
         Verdict = Verdicts.Exceeds,
         VerdictReason = "point L-07-2 confirmed at 0.401 µSv/h, over background + 0.25",
-        HotSpots = [new HotSpot { Face = "left", AlongM = 6.6, HeightM = 1.25, X = 44.6, Y = 12.0, DoseRateUSvPerH = 0.43, NetUSvPerH = 0.3725 }],
+        HotSpots = [new HotSpot { Face = "left", AlongM = 6.6, HeightM = 1.25, X = 44.6, Y = 12.0, DoseRateUSvPerH = 0.43, NetUSvPerH = 0.3725, Decision = PointDecisions.Exceeds, PointId = "L-07-2-h", AreaPointIds = ["L-07-2"] }],
         PreviousReportHash = "4f1c0e7d9a3b5c8e2d6f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809",
         ReportHash = "9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877665544",
     };
