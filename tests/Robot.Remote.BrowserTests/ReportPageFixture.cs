@@ -197,7 +197,11 @@ public static class SampleReports
             StartedAt = new DateTimeOffset(2026, 11, 26, 8, 46, 7, 80, TimeSpan.Zero),
             FinishedAt = new DateTimeOffset(2026, 11, 26, 9, 58, 16, 700, TimeSpan.Zero),
             Instrument = Instrument(),
-            Profile = new ProfileInfo { Name = "demo-quick", Version = "1.0", PointMode = "sequential", LimitUSvPerH = Limit },
+            Profile = new ProfileInfo
+            {
+                Name = "demo-quick", Version = "1.0", PointMode = "sequential", LimitUSvPerH = Limit,
+                DoseConversion = "dose from the probe's spectrum-weighted dose (G(E)), right at every energy; decisions on its effective counts",
+            },
             Background = BackgroundResult(),
             ThresholdUSvPerH = Threshold,
             Points = points,

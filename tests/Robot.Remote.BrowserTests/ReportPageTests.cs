@@ -46,6 +46,8 @@ public sealed class ReportPageTests(ReportPageFixture fixture) : IClassFixture<R
         await Expect(Fact(page, "Profile").Locator(".warn")).ToContainTextAsync("not the standard profile snt0570-2007");
         await Expect(Fact(page, "Instrument")).ToHaveTextAsync("NaI 2x2 survey probe · serial PROBE-0001 · 1400 counts/s per µSv/h");
         await Expect(Fact(page, "Calibration")).ToHaveTextAsync("k1 1.02 · k2 0.98 · k3 1 · Hc 0.004 µSv/h · certificate CAL-2026-0117 · valid until 2027-12-31 ✓ valid at the inspection");
+        // How the robot turned counts into dose, in its own words (issue 10: stated in the report).
+        await Expect(Fact(page, "Dose from")).ToContainTextAsync("spectrum-weighted dose (G(E)), right at every energy");
         await Expect(Fact(page, "Background")).ToContainTextAsync("0.069 ± 0.001 µSv/h · 2 attempt(s) · measured 26/11/2026, 16:01:31 GMT+8");
         await Expect(Fact(page, "Threshold")).ToHaveTextAsync("0.319 µSv/h (background 0.069 + 0.25)");
         var over = report.Points.Count(p => p.DoseRateUSvPerH > SampleReports.Threshold);

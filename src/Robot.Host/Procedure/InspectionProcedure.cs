@@ -210,8 +210,13 @@ public sealed partial class InspectionProcedure
           more than `AnomalySigma` standard errors. Around each peak a row every `RefineSpacingM`
           (0.25 m) over ±`RefineSpanM` (0.5 m) along the face and a column of heights as fine at its
           station, clamped to the lift, locate the maximum: along the face from the row, in height
-          from the column. Every point and hot spot carries where the probe measurably was (robot
-          pose + `ProbeLateralOffsetM` to its left, lift height), not the planned station.
+          from the column. These refinement points only locate (standard mode counts them for the
+          standard's readings) and decide nothing; where the row's and the column's best meet, the
+          hot spot's own point is measured in full and confirmed like a survey point, so the hot
+          spot's dose is the dose measured where the report puts it, and a maximum between survey
+          points can make the container EXCEEDS. Every point and hot spot carries where the probe
+          measurably was (robot pose + `ProbeLateralOffsetM` to its left, lift height), not the
+          planned station.
         - **Reporting**: the verdict (PASS only when every planned point was measured validly), the
           report filed in the journal with its hash chained to the previous one, the alarm on EXCEEDS.
         - **Paused** (startPause, or an e-stop) resumes only on stopPause. **HoldingOnLinkLoss**: the

@@ -5,7 +5,7 @@
 
 Object.assign(T.en, {
   reportTitle: 'Radiation inspection report / 辐射检测报告', reportId: 'Report', robotSerial: 'Robot', container: 'Container',
-  operator: 'Operator', started: 'Started', finished: 'Finished', profile: 'Profile', instrument: 'Instrument', calibration: 'Calibration',
+  operator: 'Operator', started: 'Started', finished: 'Finished', profile: 'Profile', instrument: 'Instrument', calibration: 'Calibration', doseConversion: 'Dose from',
   threshold: 'Threshold', pointsMeasured: 'Points', reportHash: 'Report hash', previousHash: 'Previous report',
   profileNotStandard: 'not the standard profile snt0570-2007', profileMode: '{0} decision, limit background + {1} µSv/h',
   serialNo: 'serial {0}', sensitivity: '{0} counts/s per µSv/h', certificate: 'certificate {0}', validUntil: 'valid until {0}',
@@ -28,7 +28,7 @@ Object.assign(T.en, {
 });
 Object.assign(T.zh, {
   reportTitle: '辐射检测报告 / Radiation inspection report', reportId: '报告编号', robotSerial: '机器人', container: '集装箱',
-  operator: '操作员', started: '开始', finished: '结束', profile: '测量规程', instrument: '仪器', calibration: '校准',
+  operator: '操作员', started: '开始', finished: '结束', profile: '测量规程', instrument: '仪器', calibration: '校准', doseConversion: '剂量换算',
   threshold: '判定阈值', pointsMeasured: '测点', reportHash: '报告哈希', previousHash: '上一份报告',
   profileNotStandard: '非标准规程 snt0570-2007', profileMode: '{0} 判定，限值 本底 + {1} µSv/h',
   serialNo: '编号 {0}', sensitivity: '{0} 计数/秒 每 µSv/h', certificate: '证书 {0}', validUntil: '有效期至 {0}',
@@ -138,6 +138,7 @@ function headerBlock(r, hashCheck, points, box) {
       ${fact('finished', time(r.finishedAt))}
       ${fact('profile', `<b>${esc(p.name)}</b> v${esc(p.version)} · ${esc(t('profileMode', tr('mode_', p.pointMode), num(p.limitUSvPerH)))}${p.name !== 'snt0570-2007' ? ` <span class="warn">⚠ ${t('profileNotStandard')}</span>` : ''}`, 'profile')}
       ${fact('instrument', `${esc(ins.model)} · ${esc(t('serialNo', ins.serialNumber))}${ins.countsPerSecondPerUSvPerH ? ' · ' + esc(t('sensitivity', Math.round(ins.countsPerSecondPerUSvPerH))) : ''}`, 'instrument')}
+      ${p.doseConversion ? fact('doseConversion', `<small>${esc(p.doseConversion)}</small>`, 'conversion') : ''}
       ${fact('calibration', `k1 ${num(ins.k1)} · k2 ${num(ins.k2)} · k3 ${num(ins.k3)} · Hc ${num(ins.cosmicResponseUSvPerH)} µSv/h · ${esc(t('certificate', ins.calibrationCertificate))} · ${esc(t('validUntil', ins.calibrationValidUntil ? new Date(ins.calibrationValidUntil).toISOString().slice(0, 10) : '—'))} <span class="${calExpired ? 'hash-bad' : 'hash-ok'}">${calExpired ? '✗ ' + t('calExpired') : '✓ ' + t('calValid')}</span>`, 'calibration')}
       ${fact('background', bg ? `<b>${f3(bg.doseRateUSvPerH)}</b> ± ${f3(bg.standardErrorUSvPerH)} µSv/h · ${esc(t('attempts', bg.attempts))} · ${esc(t('measuredAt', localTime(bg.measuredAt)))}` : t('noBackground'), 'background')}
       ${fact('threshold', r.thresholdUSvPerH != null && bg ? `<b>${f3(r.thresholdUSvPerH)} µSv/h</b> (${esc(t('thresholdIs', f3(bg.doseRateUSvPerH), num(p.limitUSvPerH)))})` : t('noBackground'), 'threshold')}
