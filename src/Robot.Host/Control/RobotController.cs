@@ -196,6 +196,14 @@ public sealed class RobotController
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            if (request.Command == CommandNames.EmergencyStop)
+            {
+                // Latched before anything else is looked at (DESIGN.md, Safety): no age, expiry,
+                // replay or busy check may refuse a stop, and a duplicate only stops what is stopped.
+                var late = _commands.Admit(request.CommandId, request.IssuedAt, request.ExpiresAt);
+                EmergencyStop(FailsafeCause.EmergencyStopCommand);
+                return Response(request, "ok", late is null ? "emergency stop latched" : $"emergency stop latched (an emergency stop is never refused; the request was: {late.Message})", now);
+            }
             var refused = _commands.Admit(request.CommandId, request.IssuedAt, request.ExpiresAt);
             if (refused is not null)
             {
@@ -204,9 +212,6 @@ public sealed class RobotController
             }
             switch (request.Command)
             {
-                case CommandNames.EmergencyStop:
-                    EmergencyStop(FailsafeCause.EmergencyStopCommand);
-                    return Response(request, "ok", "emergency stop latched", now);
                 case CommandNames.ResetEmergencyStop:
                 {
                     var why = _supervisor.TryResetEmergencyStop();

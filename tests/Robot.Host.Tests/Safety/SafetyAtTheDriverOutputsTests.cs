@@ -41,6 +41,43 @@ public class SafetyAtTheDriverOutputsTests
         Assert.True(rig.World.Drive.Command.OutputsOff);
     }
 
+    [Theory]
+    [InlineData("stale")]      // issued 31 s ago and expired: a phone whose clock is behind, a retried packet
+    [InlineData("future")]     // issued 3 s ahead of the robot's clock
+    [InlineData("replayed")]   // the same command id again (a retry after a lost reply)
+    [InlineData("cacheFull")]  // the replay window full of other commands
+    public async Task An_emergency_stop_request_is_never_refused_and_cuts_the_drive(string kind)
+    {
+        // Issue 11 found each of these refused the e-stop; DESIGN.md: no age, replay or busy check applies to it.
+        await using var rig = new RobotRig();
+        var stop = rig.Command(CommandNames.EmergencyStop);
+        switch (kind)
+        {
+            case "stale":
+                stop = stop with { IssuedAt = rig.Now.AddSeconds(-31), ExpiresAt = rig.Now.AddSeconds(-21) };
+                break;
+            case "future":
+                stop = stop with { IssuedAt = rig.Now.AddSeconds(3), ExpiresAt = rig.Now.AddSeconds(13) };
+                break;
+            case "replayed":
+                Assert.True(rig.Controller.HandleCommand(stop).Accepted);
+                rig.World.EmergencyStop.Release();
+                Assert.True(rig.Controller.HandleCommand(rig.Command(CommandNames.ResetEmergencyStop)).Accepted);
+                break;
+            case "cacheFull":
+                for (var i = 0; i < 100_000; i++) rig.Controller.HandleCommand(rig.Command(CommandNames.Status));
+                Assert.Equal(ProtocolErrorCode.Busy, rig.Controller.HandleCommand(rig.Command(CommandNames.Status)).Code);
+                break;
+        }
+        Assert.Null(rig.Controller.HandleTeleop(rig.Teleop(0.5, ttlMs: 300)));
+        rig.AdvanceMs(40);
+        Assert.False(rig.World.Drive.Command.OutputsOff);
+        var answer = rig.Controller.HandleCommand(stop);
+        Assert.True(answer.Accepted, $"{answer.Code}: {answer.Message}");
+        Assert.True(rig.World.Drive.Command.OutputsOff, "the drive outputs are still on after the emergency stop");
+        Assert.Equal(EStopState.Remote, rig.State().SafetyState.EStop);
+    }
+
     [Fact]
     public async Task Latched_stop_refuses_all_motion_until_an_explicit_reset_and_then_waits_for_a_new_command()
     {
