@@ -65,6 +65,7 @@ public class LinkOptionsTests
 
     [Theory]
     [InlineData("localhost", 1883, null, null, "BindAddress")]
+    [InlineData("0.0.0.0", 1883, null, null, "loopback")] // no credentials: never beyond loopback
     [InlineData("127.0.0.1", 70000, null, null, "Port")]
     [InlineData("127.0.0.1", -1, null, null, "Port")]
     [InlineData("127.0.0.1", 0, "robot", null, "Username")]

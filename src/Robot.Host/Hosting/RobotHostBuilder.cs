@@ -62,8 +62,11 @@ public static class RobotHostBuilder
             s.BatteryCriticalPercent >= s.BatteryWarnPercent ? ["BatteryCriticalPercent: must be below BatteryWarnPercent"] : []);
         Validated(services.AddOptions<MotionOptions>().Bind(config.GetSection(MotionOptions.Section), Strict), MotionOptions.Section);
         Validated(services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section), Strict), TelemetryOptions.Section);
+        // The embedded broker's own rules (an IP address, a port, credentials off loopback), checked at start-up.
         Validated(services.AddOptions<BrokerOptions>().Bind(config.GetSection(BrokerOptions.Section), Strict), BrokerOptions.Section, b =>
-            System.Net.IPAddress.TryParse(b.BindAddress, out _) ? [] : [$"BindAddress: '{b.BindAddress}' is not an IP address"]);
+            b.Embedded && new Robot.Protocol.Broker.EmbeddedBrokerOptions { BindAddress = b.BindAddress, Port = b.Port, Username = b.Username, Password = b.Password }.Validate() is { } why
+                ? [why]
+                : System.Net.IPAddress.TryParse(b.BindAddress, out _) ? [] : [$"BindAddress: '{b.BindAddress}' is not an IP address"]);
         Validated(services.AddOptions<MeasurementProfileOptions>().Bind(config.GetSection("Measurement:Profile"), Strict), "Measurement:Profile", p => p.Problems());
         Validated(services.AddOptions<InstrumentOptions>().Bind(config.GetSection("Measurement:Instrument"), Strict), "Measurement:Instrument");
         Validated(services.AddOptions<ProcedureOptions>().Bind(config.GetSection(ProcedureOptions.Section), Strict), ProcedureOptions.Section);

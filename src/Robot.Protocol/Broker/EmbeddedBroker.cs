@@ -18,9 +18,12 @@ public sealed class EmbeddedBrokerOptions
 
     public string? Validate()
     {
-        if (!IPAddress.TryParse(BindAddress, out _)) return $"BindAddress '{BindAddress}' is not an IP address";
+        if (!IPAddress.TryParse(BindAddress, out var address)) return $"BindAddress '{BindAddress}' is not an IP address";
         if (Port is < 0 or > 65535) return $"Port {Port} is outside 0..65535";
         if ((Username is null) != (Password is null)) return "set both Username and Password, or neither";
+        // Secure by default: without credentials anyone who reaches the port could command the robot.
+        if (!IPAddress.IsLoopback(address) && Username is null)
+            return $"BindAddress '{BindAddress}' is not loopback: a broker without credentials listens on loopback only (set Username and Password, or put the robot on a port broker with TLS and credentials through Link:BrokerUri)";
         return null;
     }
 }

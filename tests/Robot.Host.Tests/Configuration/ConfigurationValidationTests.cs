@@ -33,6 +33,25 @@ public class ConfigurationValidationTests
         }
     }
 
+    [Fact]
+    public async Task An_embedded_broker_without_credentials_does_not_listen_beyond_loopback()
+    {
+        // The packaged config once bound 0.0.0.0 with no credentials: anyone on the port network could command the robot.
+        var lines = await StartWith(("Broker:Embedded", "true"), ("Broker:BindAddress", "0.0.0.0"));
+        Assert.Contains(lines, l => l.StartsWith("config error:", StringComparison.Ordinal) && l.Contains("Broker", StringComparison.Ordinal) && l.Contains("loopback", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_packaged_config_keeps_the_embedded_broker_on_loopback()
+    {
+        var repo = AppContext.BaseDirectory;
+        while (repo is not null && !File.Exists(Path.Combine(repo, "Robot.sln"))) repo = Path.GetDirectoryName(repo);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repo!, "deploy", "appsettings.json")));
+        var broker = json.RootElement.GetProperty("Broker");
+        var bind = System.Net.IPAddress.Parse(broker.GetProperty("BindAddress").GetString()!);
+        Assert.True(System.Net.IPAddress.IsLoopback(bind) || broker.TryGetProperty("Username", out _), $"deploy/appsettings.json binds the embedded broker to {bind} without credentials");
+    }
+
     [Theory]
     [InlineData("Safety:TickHz", "5", "Safety:TickHz")]
     [InlineData("Safety:MaxLinearSpeedMps", "9", "Safety:MaxLinearSpeedMps")]
