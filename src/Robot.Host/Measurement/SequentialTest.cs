@@ -67,11 +67,13 @@ public sealed class SequentialTest
         return z >= 0 ? twoSided : 1 - twoSided;
     }
 
-    public SequentialOutcome Decide(double counts, double seconds)
-    {
-        var lambda = LogLikelihoodRatio(counts, seconds);
-        return lambda >= UpperBound ? SequentialOutcome.AcceptHigh : lambda <= LowerBound ? SequentialOutcome.AcceptLow : SequentialOutcome.Continue;
-    }
+    public SequentialOutcome Decide(double counts, double seconds) => Decide(LogLikelihoodRatio(counts, seconds), Alpha, Beta);
+
+    /// <summary>Wald's decision on Λ: high at ln((1−β)/α), low at ln(β/(1−α)), otherwise keep counting.</summary>
+    public static SequentialOutcome Decide(double lambda, double alpha, double beta) =>
+        lambda >= Math.Log((1 - beta) / alpha) ? SequentialOutcome.AcceptHigh
+        : lambda <= Math.Log(beta / (1 - alpha)) ? SequentialOutcome.AcceptLow
+        : SequentialOutcome.Continue;
 
     /// <summary>
     /// Wald's approximation of the expected time to a decision when the true rate is <paramref name="rate"/>:

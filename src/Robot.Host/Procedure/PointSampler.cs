@@ -126,9 +126,7 @@ public sealed class PointSampler
         var lambda = SequentialTest.LogLikelihoodRatio(n, t, r0, r1);
         if (_exceedsOutcome == SequentialOutcome.Continue)
         {
-            _exceedsOutcome = lambda >= Math.Log((1 - beta) / alpha) ? SequentialOutcome.AcceptHigh
-                : lambda <= Math.Log(beta / (1 - alpha)) ? SequentialOutcome.AcceptLow
-                : SequentialOutcome.Continue;
+            _exceedsOutcome = SequentialTest.Decide(lambda, alpha, beta);
             if (_exceedsOutcome != SequentialOutcome.Continue)
             {
                 _decisionNote = F($"SPRT {Word(_exceedsOutcome)} after {t:0.#} s, {n:0} {(_conversion.Basis == DoseBasis.Spectral ? "effective counts" : "counts")} (α {alpha}, β {beta} per test)");
@@ -150,9 +148,7 @@ public sealed class PointSampler
         {
             var (na, a0, a1) = _conversion.PoissonEquivalent(_window, bg, bg.RawUSvPerH, bg.RawUSvPerH + _profile.AnomalyMinRiseUSvPerH * RawPerDose);
             var la = SequentialTest.LogLikelihoodRatio(na, t, a0, a1);
-            _anomalyOutcome = la >= Math.Log((1 - _profile.Sequential.AnomalyBeta) / _profile.Sequential.AnomalyAlpha) ? SequentialOutcome.AcceptHigh
-                : la <= Math.Log(_profile.Sequential.AnomalyBeta / (1 - _profile.Sequential.AnomalyAlpha)) ? SequentialOutcome.AcceptLow
-                : SequentialOutcome.Continue;
+            _anomalyOutcome = SequentialTest.Decide(la, _profile.Sequential.AnomalyAlpha, _profile.Sequential.AnomalyBeta);
         }
         if (_exceedsOutcome == SequentialOutcome.Continue) return;
         _decisionSeconds = t;
@@ -278,9 +274,6 @@ public sealed class PointSampler
         var chance = ChiSquare.UpperRegularizedGamma(n + 1, expected);
         return chance < 1e-6 ? chance : null;
     }
-
-    /// <summary>Standard error of a mean count rate, in µSv/h: √N / (t S), with at least one count.</summary>
-    public static double CountingError(double counts, double seconds, double sensitivity) => Math.Sqrt(Math.Max(counts, 1)) / seconds / sensitivity;
 
     private static string Word(SequentialOutcome o) => o switch
     {
