@@ -122,41 +122,42 @@ public sealed class MeasurementProfileOptions
     public SequentialProfileOptions Sequential { get; set; } = new();
 
     /// <summary>
-    /// The figures that decide a verdict, by configuration key, for the report's profile block: a
-    /// report can be checked against the profile it was measured with, and a changed figure shows.
+    /// Every figure of the profile by its configuration key (Background:Readings, Sequential:Alpha ...),
+    /// for the report's profile block: a report can be checked against the profile it was measured
+    /// with, and a changed figure shows. Derived from the options themselves through the host's
+    /// source-generated configuration JSON (as print-config writes them), so a figure added to the
+    /// profile can never be missing here. Name, version and mode have fields of their own.
     /// </summary>
     public IReadOnlyDictionary<string, string> Figures()
     {
-        static string N(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
-        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var figures = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var root = System.Text.Json.JsonSerializer.SerializeToNode(this, ConfigJsonContext.Default.MeasurementProfileOptions)!.AsObject();
+        Flatten(root, "");
+        return figures;
+
+        void Flatten(System.Text.Json.Nodes.JsonObject node, string prefix)
         {
-            ["LimitUSvPerH"] = N(LimitUSvPerH),
-            ["ReadingsPerPoint"] = N(ReadingsPerPoint),
-            ["MaxReadingsPerPoint"] = N(MaxReadingsPerPoint),
-            ["ImplausiblyLowFraction"] = N(ImplausiblyLowFraction),
-            ["ReadingIntervalS"] = N(ReadingIntervalS),
-            ["SettleS"] = N(SettleS),
-            ["PointTargetStandardErrorUSvPerH"] = N(PointTargetStandardErrorUSvPerH),
-            ["HeightsM"] = string.Join(" ", HeightsM.Select(N)),
-            ["StationSpacingM"] = N(StationSpacingM),
-            ["WallDistanceM"] = N(WallDistanceM),
-            ["AnomalySigma"] = N(AnomalySigma),
-            ["AnomalyMinRiseUSvPerH"] = N(AnomalyMinRiseUSvPerH),
-            ["RemeasureSuspect"] = RemeasureSuspect ? "true" : "false",
-            ["RefineSpacingM"] = N(RefineSpacingM),
-            ["RefineSpanM"] = N(RefineSpanM),
-            ["Background:Readings"] = N(Background.Readings),
-            ["Background:MaxReadings"] = N(Background.MaxReadings),
-            ["Background:IntervalS"] = N(Background.IntervalS),
-            ["Background:StabilityAlpha"] = N(Background.StabilityAlpha),
-            ["Background:TargetStandardErrorUSvPerH"] = N(Background.TargetStandardErrorUSvPerH),
-            ["Sequential:Alpha"] = N(Sequential.Alpha),
-            ["Sequential:Beta"] = N(Sequential.Beta),
-            ["Sequential:IndifferenceFraction"] = N(Sequential.IndifferenceFraction),
-            ["Sequential:MaxDwellS"] = N(Sequential.MaxDwellS),
-            ["Sequential:SettleS"] = N(Sequential.SettleS),
-            ["Sequential:ReportRelativeError"] = N(Sequential.ReportRelativeError),
-        };
+            foreach (var (key, value) in node)
+            {
+                if (prefix.Length == 0 && key is nameof(Name) or nameof(Version) or nameof(PointMode)) continue;
+                switch (value)
+                {
+                    case System.Text.Json.Nodes.JsonObject inner:
+                        Flatten(inner, prefix + key + ":");
+                        break;
+                    case System.Text.Json.Nodes.JsonArray list:
+                        figures[prefix + key] = string.Join(" ", list.Select(v => v?.ToJsonString() ?? "null"));
+                        break;
+                    case null:
+                        figures[prefix + key] = "null";
+                        break;
+                    default:
+                        // Strings without their JSON quotes (TimeSpans, names); numbers and booleans as JSON writes them.
+                        figures[prefix + key] = value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+                        break;
+                }
+            }
+        }
     }
 
     public IEnumerable<string> Problems()

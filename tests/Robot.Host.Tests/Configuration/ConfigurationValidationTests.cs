@@ -84,3 +84,28 @@ public class ConfigurationValidationTests
         Assert.Empty(await StartWith(("Safety:TickHz", "100")));
     }
 }
+
+/// <summary>The report's profile block names every figure of the profile (issue 10: a changed figure must show in the report).</summary>
+public class ProfileFiguresTests
+{
+    [Fact]
+    public void Every_figure_of_the_profile_is_in_the_report_block_by_its_configuration_key()
+    {
+        var profile = new Robot.Host.Configuration.MeasurementProfileOptions();
+        var figures = profile.Figures();
+        IEnumerable<string> Keys(Type type, string prefix) => type.GetProperties()
+            .Where(p => p.CanWrite)
+            .SelectMany(p => p.PropertyType.IsClass && p.PropertyType != typeof(string) && !p.PropertyType.IsArray
+                ? Keys(p.PropertyType, prefix + p.Name + ":")
+                : [prefix + p.Name]);
+        var expected = Keys(typeof(Robot.Host.Configuration.MeasurementProfileOptions), "").Except(["Name", "Version", "PointMode"]).ToList();
+        Assert.Empty(expected.Except(figures.Keys));
+        Assert.Equal("0.25", figures["LimitUSvPerH"]);
+        Assert.Equal("0.5 1.3 2.1", figures["HeightsM"]);
+        Assert.Equal("0.001", figures["Sequential:Alpha"]);
+        Assert.Equal("00:10:00", figures["WarmUp"]);
+        // A changed figure shows.
+        profile.Sequential.Beta = 0.02;
+        Assert.Equal("0.02", profile.Figures()["Sequential:Beta"]);
+    }
+}
