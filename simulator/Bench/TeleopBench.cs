@@ -45,7 +45,9 @@ public static class TeleopBench
         options.Config["Safety:TeleopMaxTtl"] = "00:00:01";
         options.Config["Safety:MaxLinearSpeedMps"] = "3";
         await using var robot = await SimulatedRobot.StartAsync(options, ct).ConfigureAwait(false);
-        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = uri, ClientId = "bench-" + Environment.ProcessId }, TimeProvider.System);
+        // On the embedded broker the bench signs in as an officer; an outside test broker lets it in as is.
+        var secret = embedded ? robot.IssueAccount("bench", global::Robot.Protocol.Broker.ClientRole.Officer) : null;
+        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = uri, ClientId = "bench-" + Environment.ProcessId, Username = embedded ? "bench" : null, Password = secret }, TimeProvider.System);
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             connectTimeout.CancelAfter(TimeSpan.FromSeconds(10));

@@ -21,8 +21,11 @@ public sealed class SimulatedRobotOptions
     public double? Speedup { get; set; }
     public SimWorldOptions World { get; set; } = new();
     public Uri BrokerUri { get; set; } = new("mqtt://127.0.0.1:1883");
-    /// <summary>Start the embedded broker on the BrokerUri's port inside this process.</summary>
+    /// <summary>Start the embedded broker on the BrokerUri's port inside this process (the robot then signs in with an account it makes up).</summary>
     public bool EmbeddedBroker { get; set; }
+    /// <summary>The robot's account on an outside broker (Link:Username / Link:Password).</summary>
+    public string? Username { get; set; }
+    public string? Password { get; set; }
     public string SerialNumber { get; set; } = "SIM-001";
     public string Manufacturer { get; set; } = "PortCustoms";
     /// <summary>Extra configuration (keys like "Safety:TickHz"), applied over the defaults.</summary>
@@ -59,6 +62,14 @@ public sealed class SimulatedRobot : IAsyncDisposable
     public MqttLink Link => Host.Services.GetRequiredService<MqttLink>();
     public Uri BrokerUri => Options.BrokerUri;
 
+    /// <summary>
+    /// A new account on the robot's embedded broker (the demo's web remote and CLI, tests); returns its
+    /// secret. Only for a robot started with <see cref="SimulatedRobotOptions.EmbeddedBroker"/>.
+    /// </summary>
+    public string IssueAccount(string name, Robot.Protocol.Broker.ClientRole role) =>
+        (Host.Services.GetService<EmbeddedBrokerService>()?.Broker ?? throw new InvalidOperationException("this robot runs no embedded broker (or it is not started)"))
+            .Accounts.Issue(name, role, Options.SerialNumber);
+
     /// <summary>Build the host (validating its configuration) without starting it.</summary>
     public static SimulatedRobot Create(SimulatedRobotOptions options, string[]? args = null)
     {
@@ -79,6 +90,11 @@ public sealed class SimulatedRobot : IAsyncDisposable
             ["Measurement:Profile:WarmUp"] = "00:00:00",
             ["Records:DatabasePath"] = Path.Combine(Path.GetTempPath(), "robot-sim-records", $"{options.SerialNumber}-{Guid.NewGuid():N}.db"),
         };
+        if (options.Username is not null)
+        {
+            config["Link:Username"] = options.Username;
+            config["Link:Password"] = options.Password;
+        }
         foreach (var (k, v) in options.Config) config[k] = v;
         // A store this robot made up for itself is its own to remove (with SQLite's -wal and -shm) when it is disposed.
         var temporaryStore = options.Config.ContainsKey("Records:DatabasePath") ? null : config["Records:DatabasePath"];

@@ -116,6 +116,9 @@ public static class DemoCommand
                 Console.WriteLine("  The web remote is set for it; other clients stamp commands with the wall clock, which the robot soon refuses as expired: use the web remote, or run without --speedup.");
             }
             Console.WriteLine();
+            var officer = demo.BrokerAccounts["officer"];
+            var archive = demo.BrokerAccounts["archive"];
+            var cli = $"--broker mqtt://127.0.0.1:{port} --username officer --password {officer}";
             Console.WriteLine($$"""
                 Simulated radiation-inspection robot is running.
                   broker        mqtt://127.0.0.1:{{port}}   (embedded MQTTnet broker, loopback only)
@@ -123,11 +126,15 @@ public static class DemoCommand
                   VDA 5050      {{TopicScheme.Vda(m, serial, MessageKind.State).Replace("/state", "/{order|instantActions|state|visualization|connection|factsheet}", StringComparison.Ordinal)}}
                   extensions    {{TopicScheme.ExtensionRoot}}/{{serial}}/{teleop|telemetry|commands|responses|events|operator}
 
+                Broker accounts (demo-only, new secrets each run; without one a client may only watch):
+                  officer       {{officer}}
+                  archive       {{archive}}
+
                 Watch it:       mosquitto_sub -V 5 -h 127.0.0.1 -p {{port}} -t 'uagv/v2/#' -t 'robot/v1/#' -v
-                Inspect:        dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} inspect {{serial}} --container {{DemoYard.Hot40}} --type 40ft --x 14 --y -6
-                Drive it:       dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} drive {{serial}} --linear 0.3 --angular 0 --seconds 3
-                Status:         dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} status {{serial}}
-                Stop it:        dotnet run --project src/Robot.Remote -- --broker mqtt://127.0.0.1:{{port}} estop {{serial}}
+                Inspect:        dotnet run --project src/Robot.Remote -- {{cli}} inspect {{serial}} --container {{DemoYard.Hot40}} --type 40ft --x 14 --y -6
+                Drive it:       dotnet run --project src/Robot.Remote -- {{cli}} drive {{serial}} --linear 0.3 --angular 0 --seconds 3
+                Status:         dotnet run --project src/Robot.Remote -- {{cli}} status {{serial}}
+                Stop it:        dotnet run --project src/Robot.Remote -- {{cli}} estop {{serial}}
 
                 Press Ctrl+C to stop (the robot publishes OFFLINE).
                 """);

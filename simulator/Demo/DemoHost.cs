@@ -29,6 +29,8 @@ public sealed class DemoHost : IAsyncDisposable
     /// <summary>Demo user name → password (officer, maintainer, observer).</summary>
     public IReadOnlyDictionary<string, string> Accounts { get; }
     public int MqttPort { get; }
+    /// <summary>Broker account name → secret for command-line clients (made up at start; anonymous clients may only watch).</summary>
+    public IReadOnlyDictionary<string, string> BrokerAccounts { get; private init; } = new Dictionary<string, string>();
     public int? HttpPort { get; }
     public string? WebUrl => HttpPort is { } p ? $"http://127.0.0.1:{p}" : null;
 
@@ -115,7 +117,8 @@ public sealed class DemoHost : IAsyncDisposable
             {
                 HttpPort = port,
                 Users = users,
-                Broker = new RobotClientOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{mqttPort}"), ClientIdPrefix = "robot-web" },
+                // The web remote is one officer client on the broker, with an account of its own.
+                Broker = new RobotClientOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{mqttPort}"), ClientIdPrefix = "robot-web", Username = "web-remote", Password = robot.IssueAccount("web-remote", global::Robot.Protocol.Broker.ClientRole.Officer) },
                 // The yard map: the demo yard's containers, in bounds that take in the background spot (-25, 0).
                 Yard = new YardBounds(-30, -15, 40, 12),
                 Containers = [.. DemoYard.Layout.Select(c => new YardContainer(c.Number, c.Type, c.X, c.Y, c.Theta))],
@@ -130,7 +133,13 @@ public sealed class DemoHost : IAsyncDisposable
             web = RemoteWebApp.Build(options, time);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new DemoHost(robot, web, accounts, mqttPort, httpPort);
+        // Throwaway broker accounts for the command-line remote: an officer and the records archive.
+        var brokerAccounts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["officer"] = robot.IssueAccount("officer", global::Robot.Protocol.Broker.ClientRole.Officer),
+            ["archive"] = robot.IssueAccount("archive", global::Robot.Protocol.Broker.ClientRole.Archive),
+        };
+        return new DemoHost(robot, web, accounts, mqttPort, httpPort) { BrokerAccounts = brokerAccounts };
     }
 
     /// <summary>Readable and random: "demo-" and 10 base-32 characters.</summary>

@@ -38,7 +38,7 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         {
             Robot = new { Manufacturer = "PortCustoms", SerialNumber = serial },
             Broker = new { Embedded = false },
-            Link = new { BrokerUri = broker.Uri.ToString() },
+            Link = new { BrokerUri = broker.Uri.ToString(), Username = serial, Password = broker.Accounts.Issue(serial, ClientRole.Robot, serial) },
             Records = new { DatabasePath = Path.Combine(_dir, "records", "robot-records.db") },
             Hardware = new { Kind = "virtual" },
         });
@@ -187,11 +187,10 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         Assert.True(v.ExitCode == 0, v.Stderr);
         Assert.StartsWith($"robot-host {fixture.Version}", v.Stdout, StringComparison.Ordinal);
 
-        var config = WriteConfig(new { Hardware = new { Kind = "virtual" }, Link = new { Username = "robot", Password = "hunter2" }, Broker = new { Username = "op", Password = "s3cret" } });
+        var config = WriteConfig(new { Hardware = new { Kind = "virtual" }, Link = new { Username = "robot", Password = "hunter2" }, Broker = new { AccountsFile = "/etc/robot-host/broker-accounts" } });
         var p = Verb("print-config", "--config", config);
         Assert.True(p.ExitCode == 0, p.Stderr);
         Assert.DoesNotContain("hunter2", p.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cret", p.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"Password\": \"***\"", p.Stdout, StringComparison.Ordinal);
         Assert.Contains("\"Kind\": \"virtual\"", p.Stdout, StringComparison.Ordinal);
         // The source-generated option metadata covers every section, nested ones included.
@@ -240,7 +239,7 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         {
             ["Robot"] = new { Manufacturer = "PortCustoms", SerialNumber = serial },
             ["Broker"] = new { Embedded = false },
-            ["Link"] = new { BrokerUri = broker.Uri.ToString() },
+            ["Link"] = new { BrokerUri = broker.Uri.ToString(), Username = serial, Password = broker.Accounts.Issue(serial, ClientRole.Robot, serial) },
             ["Records"] = new { DatabasePath = db, ResendInterval = "00:00:02" },
             ["Hardware"] = new { Kind = "virtual" },
             // Background readings at once where the robot stands (no warm-up, no settle, half-second readings).
@@ -249,7 +248,7 @@ public sealed class PackagedHostTests(PackageFixture fixture) : IDisposable
         });
 
         var messages = new ConcurrentQueue<LinkMessage>();
-        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "package-records-test" }, TimeProvider.System);
+        await using var client = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "package-records-test", Username = "officer", Password = broker.Accounts.Issue("officer", ClientRole.Officer, serial) }, TimeProvider.System);
         client.MessageReceived = m => { messages.Enqueue(m); return Task.CompletedTask; };
         await client.StartAsync(CancellationToken.None);
         var prefix = $"uagv/v2/PortCustoms/{serial}/";

@@ -58,6 +58,8 @@ public sealed class UpgradeTests(PackageFixture fixture) : IDisposable
         edited["Hardware"]!["Kind"] = "virtual";
         edited["Broker"]!["Embedded"] = false;
         edited["Link"]!["BrokerUri"] = broker.Uri.ToString();
+        edited["Link"]!["Username"] = serial;
+        edited["Link"]!["Password"] = broker.Accounts.Issue(serial, ClientRole.Robot, serial);
         var editedText = edited.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
         var config = Path.Combine(_dir, "edited-appsettings.json");
         File.WriteAllText(config, editedText);

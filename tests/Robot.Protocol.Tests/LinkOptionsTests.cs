@@ -65,14 +65,15 @@ public class LinkOptionsTests
 
     [Theory]
     [InlineData("localhost", 1883, null, null, "BindAddress")]
-    [InlineData("0.0.0.0", 1883, null, null, "loopback")] // no credentials: never beyond loopback
+    [InlineData("0.0.0.0", 1883, null, null, "loopback")] // no TLS, no accounts: never beyond loopback
+    [InlineData("0.0.0.0", 1883, "/nonexistent/accounts", null, "loopback")] // accounts without TLS: passwords would cross the network in clear
     [InlineData("127.0.0.1", 70000, null, null, "Port")]
     [InlineData("127.0.0.1", -1, null, null, "Port")]
-    [InlineData("127.0.0.1", 0, "robot", null, "Username")]
-    [InlineData("127.0.0.1", 0, null, "pw", "Password")]
-    public async Task Wrong_broker_options_throw_naming_the_key(string bind, int port, string? user, string? password, string key)
+    [InlineData("127.0.0.1", 0, "/nonexistent/accounts", null, "AccountsFile")]
+    [InlineData("127.0.0.1", 0, null, "/nonexistent/cert.pem", "CertificateKeyFile")]
+    public async Task Wrong_broker_options_throw_naming_the_key(string bind, int port, string? accounts, string? certificate, string key)
     {
-        var options = new EmbeddedBrokerOptions { BindAddress = bind, Port = port, Username = user, Password = password };
+        var options = new EmbeddedBrokerOptions { BindAddress = bind, Port = port, AccountsFile = accounts, CertificateFile = certificate };
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => EmbeddedBroker.StartAsync(options));
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
     }

@@ -25,7 +25,13 @@ public sealed class MqttLinkTests : IAsyncLifetime
     private readonly List<MqttLink> _links = [];
     private EmbeddedBroker _broker = null!;
 
-    public async Task InitializeAsync() => _broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+    // These tests are about the link, not the broker's limits (BrokerSecurityTests has those): a 1 MiB payload and bursts are fine here.
+    private static EmbeddedBrokerOptions BrokerOptions(int port) => new() { Port = port, MaxPayloadBytes = 16 * 1024 * 1024, MaxPublishesPerSecond = 100_000 };
+
+    /// <summary>The accounts the links signed in with, to give a restarted broker.</summary>
+    private readonly List<BrokerAccount> _accounts = [];
+
+    public async Task InitializeAsync() => _broker = await EmbeddedBroker.StartAsync(BrokerOptions(0));
 
     public async Task DisposeAsync()
     {
@@ -33,12 +39,20 @@ public sealed class MqttLinkTests : IAsyncLifetime
         await _broker.DisposeAsync();
     }
 
-    private MqttLink NewLink(string clientId, Action<MqttLinkOptions>? configure = null)
+    /// <summary>A link with an account of its own on the broker: a robot's by default, an officer's for the command senders.</summary>
+    private MqttLink NewLink(string clientId, Action<MqttLinkOptions>? configure = null, ClientRole role = ClientRole.Robot)
     {
+        var secret = PasswordHash.NewSecret();
+        var account = new BrokerAccount(clientId, role, ["*"], PasswordHash.Create(secret, iterations: 1));
+        _accounts.Add(account);
+        _broker.Accounts.Remove(clientId);
+        _broker.Accounts.Add(account);
         var options = new MqttLinkOptions
         {
             BrokerUri = _broker.Uri,
             ClientId = clientId,
+            Username = clientId,
+            Password = secret,
             MinReconnectDelay = TimeSpan.FromMilliseconds(50),
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         };
@@ -190,7 +204,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
     {
         var topic = Samples.ExtTopic(MessageKind.Command);
         await StartResponderAsync(topic, sendDecoyFirst: true);
-        var remote = NewLink("remote-1");
+        var remote = NewLink("remote-1", role: ClientRole.Officer);
         await StartAsync(remote);
 
         var reply = await remote.RequestAsync(topic, ProtocolCodec.Encode(Samples.Command()), Patience);
@@ -208,7 +222,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
     {
         var topic = Samples.ExtTopic(MessageKind.Command);
         await StartResponderAsync(topic);
-        var remote = NewLink("remote-2");
+        var remote = NewLink("remote-2", role: ClientRole.Officer);
         await StartAsync(remote);
 
         var ids = Enumerable.Range(0, 8).Select(i => $"cmd-{i}").ToArray();
@@ -226,7 +240,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
     [Fact]
     public async Task RequestAsync_without_a_responder_fails_with_a_link_exception()
     {
-        var remote = NewLink("remote-3");
+        var remote = NewLink("remote-3", role: ClientRole.Officer);
         await StartAsync(remote);
 
         var ex = await Assert.ThrowsAsync<MqttLinkException>(() =>
@@ -237,7 +251,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
     [Fact]
     public async Task RequestAsync_on_a_link_that_is_not_connected_fails_at_once()
     {
-        var remote = NewLink("remote-4");
+        var remote = NewLink("remote-4", role: ClientRole.Officer);
         var ex = await Assert.ThrowsAsync<MqttLinkException>(() =>
             remote.RequestAsync(Samples.ExtTopic(MessageKind.Command), ProtocolCodec.Encode(Samples.Command()), Patience));
         Assert.Contains("not connected", ex.Message, StringComparison.Ordinal);
@@ -288,6 +302,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(_broker.Address.ToString(), _broker.Port)
             .WithClientId("robot-dropped")
+            .WithCredentials("robot-dropped", _broker.Accounts.Issue("robot-dropped", ClientRole.Robot))
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithWillTopic(will.Topic).WithWillPayload(will.Payload.ToArray()).WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
@@ -373,7 +388,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
     {
         var topic = Samples.ExtTopic(MessageKind.Teleop);
         var port = _broker.Port;
-        var robot = NewLink("robot-reconnect");
+        var robot = NewLink("robot-reconnect", role: ClientRole.Officer);
         var inbox = new Inbox(robot);
         var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var upAgain = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -389,12 +404,13 @@ public sealed class MqttLinkTests : IAsyncLifetime
         await _broker.DisposeAsync();
         await Within(down.Task, "link notices the broker is gone");
         Assert.False(robot.IsConnected);
-        _broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = port });
+        _broker = await EmbeddedBroker.StartAsync(BrokerOptions(port));
+        foreach (var account in _accounts) _broker.Accounts.Add(account);
         await Within(upAgain.Task, "link reconnects by itself");
 
         Assert.Equal(2, robot.ConnectCount);
         Assert.True(robot.IsConnected);
-        var operatorLink = NewLink("operator");
+        var operatorLink = NewLink("operator", role: ClientRole.Officer);
         await StartAsync(operatorLink);
         Assert.True(await operatorLink.PublishAsync(new LinkMessage(topic, ProtocolCodec.Encode(Samples.Teleop()), 1)));
         await inbox.WaitForAsync(m => m.Topic == topic, "teleop after reconnect");
@@ -409,6 +425,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
     {
         var doomed = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
         var link = NewLink("farewell-down", o => o.BrokerUri = doomed.Uri);
+        doomed.Accounts.Add(_accounts[^1]);
         await StartAsync(link);
         var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         link.ConnectionChanged += up => { if (!up) down.TrySetResult(); };
@@ -433,7 +450,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
             using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(1));
             try
             {
-                await robot.PublishAsync(new LinkMessage("robot/v1/T1/bulk", big, 1), impatient.Token);
+                await robot.PublishAsync(new LinkMessage("test/bulk", big, 1), impatient.Token);
             }
             catch (OperationCanceledException)
             {
@@ -470,12 +487,13 @@ public sealed class MqttLinkTests : IAsyncLifetime
     [Fact]
     public async Task Link_with_the_right_credentials_connects_to_a_broker_that_requires_them()
     {
-        await using var secured = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0, Username = "robot", Password = "s3cret" });
+        await using var secured = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+        var secret = secured.Accounts.Issue("robot", ClientRole.Robot, "*");
         var link = NewLink("authenticated", o =>
         {
             o.BrokerUri = secured.Uri;
             o.Username = "robot";
-            o.Password = "s3cret";
+            o.Password = secret;
         });
         await StartAsync(link);
         Assert.True(link.IsConnected);

@@ -25,7 +25,8 @@ public sealed class BrokerFailureTests
     [Fact]
     public async Task Wrong_credentials_fail_with_exit_2_and_right_ones_connect()
     {
-        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0, Username = "officer", Password = "s3cret" });
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+        var secret = broker.Accounts.Issue("officer", ClientRole.Officer);
         var url = broker.Uri.ToString();
 
         var wrong = new StringWriter();
@@ -34,7 +35,7 @@ public sealed class BrokerFailureTests
         var wrongCode = await RemoteCli.RunAsync(["--broker", url, "--timeout", "5", "--username", "officer", "--password", "guess", "robots"], TextWriter.Null, wrong, TimeProvider.System)
             .WaitAsync(TimeSpan.FromSeconds(20));
         var right = new StringWriter();
-        var rightCode = await RemoteCli.RunAsync(["--broker", url, "--username", "officer", "--password", "s3cret", "robots", "--window", "0.1"], right, TextWriter.Null, TimeProvider.System)
+        var rightCode = await RemoteCli.RunAsync(["--broker", url, "--username", "officer", "--password", secret, "robots", "--window", "0.1"], right, TextWriter.Null, TimeProvider.System)
             .WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.True(wrongCode == 2, wrong.ToString());

@@ -69,7 +69,7 @@ public sealed class CommandVerbTests : RemoteTestBase
         Robot.Responder = _ => null;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        var run = Start(time, CancellationToken.None, "--broker", BrokerUrl, "--timeout", "5", "estop", Serial);
+        var run = Start(time, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--timeout", "5", "estop", Serial);
         await NextAsync(Robot.Commands); // the request is out and nobody will answer
         time.Advance(TimeSpan.FromSeconds(5));
         var result = await run.WaitAsync(Patience);
@@ -93,7 +93,7 @@ public sealed class CommandVerbTests : RemoteTestBase
         Robot.Responder = _ => null;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        var run = Start(time, CancellationToken.None, "--broker", BrokerUrl, "--timeout", "5", "estop", Serial);
+        var run = Start(time, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--timeout", "5", "estop", Serial);
         await atBroker.Task.WaitAsync(Patience);
         time.Advance(TimeSpan.FromSeconds(5));
         var result = await run.WaitAsync(Patience);

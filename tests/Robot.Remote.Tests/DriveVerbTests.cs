@@ -17,7 +17,7 @@ public sealed class DriveVerbTests : RemoteTestBase
     [Fact]
     public async Task Streams_rate_times_seconds_samples_then_one_stop()
     {
-        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "drive", Serial, "--linear", "0.5", "--angular", "-0.2", "--seconds", "1");
+        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "drive", Serial, "--linear", "0.5", "--angular", "-0.2", "--seconds", "1");
 
         var samples = await CollectUntilStopAsync(TimeSpan.FromMilliseconds(100));
         var result = await run.WaitAsync(Patience);
@@ -47,7 +47,7 @@ public sealed class DriveVerbTests : RemoteTestBase
     [Fact]
     public async Task Rate_and_ttl_options_are_followed()
     {
-        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--json", "drive", Serial,
+        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--json", "drive", Serial,
             "--linear", "-1", "--seconds", "2", "--rate-hz", "5", "--ttl-ms", "250");
 
         var samples = await CollectUntilStopAsync(TimeSpan.FromMilliseconds(200));
@@ -67,7 +67,7 @@ public sealed class DriveVerbTests : RemoteTestBase
     public async Task Ctrl_c_stops_the_stream_early_and_still_sends_the_stop()
     {
         using var ctrlC = new CancellationTokenSource();
-        var run = Start(_time, ctrlC.Token, "--broker", BrokerUrl, "drive", Serial, "--linear", "1", "--seconds", "60");
+        var run = Start(_time, ctrlC.Token, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "drive", Serial, "--linear", "1", "--seconds", "60");
 
         for (var i = 0; i < 3; i++)
         {
@@ -86,7 +86,7 @@ public sealed class DriveVerbTests : RemoteTestBase
     [Fact]
     public async Task Driving_announces_the_operator_and_signs_off_cleanly()
     {
-        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--operator", "officer-7", "drive", Serial, "--angular", "0.3", "--seconds", "0.1");
+        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--operator", "officer-7", "drive", Serial, "--angular", "0.3", "--seconds", "0.1");
         await CollectUntilStopAsync(TimeSpan.FromMilliseconds(100));
         var result = await run.WaitAsync(Patience);
 

@@ -28,7 +28,7 @@ public sealed class InspectVerbTests : RemoteTestBase
     private Task<CliResult> Inspect(params string[] extra) =>
         Start(_time, CancellationToken.None,
         [
-            "--broker", BrokerUrl, "--operator", "officer-7", .. extra.Where(a => a == "--json"),
+            "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--operator", "officer-7", .. extra.Where(a => a == "--json"),
             "inspect", Serial, "--container", "csqu 305438 3", "--type", "40ftHC", "--x", "30.5", "--y", "-12", .. extra.Where(a => a != "--json"),
         ]);
 
@@ -161,7 +161,7 @@ public sealed class InspectVerbTests : RemoteTestBase
     [Fact]
     public async Task Nothing_heard_for_the_timeout_exits_4()
     {
-        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--timeout", "5",
+        var run = Start(_time, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--timeout", "5",
             "inspect", Serial, "--container", "CSQU3054383", "--type", "20ft", "--x", "1", "--y", "2");
         await NextAsync(Robot.Orders);
         // The follower's timer starts once the order is out; step the fake clock until it fires.

@@ -104,7 +104,7 @@ public sealed class ReportVerbTests : RemoteTestBase
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 11, 0, 0, 125, TimeSpan.Zero));
 
-        var result = await RunAsync(time, "--broker", BrokerUrl, "--operator", "officer-7", "ack", Serial, FakeRobot.ReportId);
+        var result = await RunAsync(time, "--broker", BrokerUrl, "--username", "archive", "--password", ArchiveSecret, "--operator", "officer-7", "ack", Serial, FakeRobot.ReportId);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var ack = await NextAsync(Robot.Acks);

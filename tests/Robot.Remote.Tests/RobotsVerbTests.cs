@@ -8,7 +8,7 @@ public sealed class RobotsVerbTests : RemoteTestBase
     [Fact]
     public async Task Lists_robots_from_their_retained_connection_messages_and_factsheets()
     {
-        await using (var r2 = await FakeRobot.StartAsync(Broker.Uri, "R2"))
+        await using (var r2 = await FakeRobot.StartAsync(Broker, "R2"))
         {
             await r2.StopAsync(); // a clean stop leaves a retained OFFLINE
         }

@@ -29,7 +29,7 @@ public sealed class StatusVerbTests : RemoteTestBase
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 0, 0, 250, TimeSpan.Zero));
 
-        var result = await RunAsync(time, "--broker", BrokerUrl, "--operator", "officer-7", "status", Serial);
+        var result = await RunAsync(time, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--operator", "officer-7", "status", Serial);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var request = await NextAsync(Robot.Commands);

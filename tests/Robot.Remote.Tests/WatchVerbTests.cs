@@ -13,7 +13,7 @@ public sealed class WatchVerbTests : RemoteTestBase
     public async Task Prints_one_line_per_telemetry_state_and_event_and_stops_after_count()
     {
         var subscribed = SubscribedAsync(Events);
-        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "watch", Serial, "--count", "4");
+        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "watch", Serial, "--count", "4");
         await subscribed;
 
         await Robot.PublishAsync(TopicScheme.Extension(Serial, MessageKind.Telemetry), FakeRobot.SampleTelemetry(Serial));
@@ -45,7 +45,7 @@ public sealed class WatchVerbTests : RemoteTestBase
     public async Task Watching_asks_the_robot_for_its_state_at_once_so_an_idle_robot_shows_it_without_waiting()
     {
         Robot.AnswerStateRequests = true;
-        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "watch", Serial, "--count", "1");
+        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "watch", Serial, "--count", "1");
 
         var (topic, json) = await NextAsync(Robot.StateRequests);
         var result = await run.WaitAsync(Patience);
@@ -63,7 +63,7 @@ public sealed class WatchVerbTests : RemoteTestBase
     public async Task Json_prints_each_message_as_the_protocol_has_it()
     {
         var subscribed = SubscribedAsync(Events);
-        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "--json", "watch", Serial, "--count", "3");
+        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "--json", "watch", Serial, "--count", "3");
         await subscribed;
 
         await Robot.PublishAsync(TopicScheme.Extension(Serial, MessageKind.Telemetry), FakeRobot.SampleTelemetry(Serial));
@@ -85,7 +85,7 @@ public sealed class WatchVerbTests : RemoteTestBase
     {
         using var ctrlC = new CancellationTokenSource();
         var subscribed = SubscribedAsync(Events);
-        var run = Start(TimeProvider.System, ctrlC.Token, "--broker", BrokerUrl, "watch", Serial);
+        var run = Start(TimeProvider.System, ctrlC.Token, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "watch", Serial);
         await subscribed;
 
         ctrlC.Cancel();
@@ -99,7 +99,7 @@ public sealed class WatchVerbTests : RemoteTestBase
     public async Task Other_robots_messages_are_not_shown()
     {
         var subscribed = SubscribedAsync(Events);
-        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "watch", Serial, "--count", "1");
+        var run = Start(TimeProvider.System, CancellationToken.None, "--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, "watch", Serial, "--count", "1");
         await subscribed;
 
         await Robot.PublishAsync(TopicScheme.Extension("R2", MessageKind.Event), FakeRobot.SampleEvent() with { Message = "not for R1" });

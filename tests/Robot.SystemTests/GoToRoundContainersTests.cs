@@ -1,3 +1,4 @@
+using Robot.Protocol.Broker;
 using System.Diagnostics;
 using Robot.Remote.Client;
 using Robot.Remote.Motion;
@@ -22,7 +23,8 @@ public sealed class GoToRoundContainersTests
     {
         await using var rig = await SystemRig.StartAsync(BrokerKind.Embedded, o => o.World = DemoYard.World(seed: 7));
         // The remote stamps commands with the robot's time of day (the rig's clock runs 10x) and waits in real time.
-        await using var client = await RobotClient.ConnectAsync(new RobotClientOptions { BrokerUri = rig.Broker.Uri, OperatorId = "tester" }, new TimeOfDayClock(rig.Clock.Time));
+        var officer = rig.Broker.Account("tester", ClientRole.Officer, rig.Serial);
+        await using var client = await RobotClient.ConnectAsync(new RobotClientOptions { BrokerUri = rig.Broker.Uri, OperatorId = "tester", Username = officer.User, Password = officer.Password }, new TimeOfDayClock(rig.Clock.Time));
         var target = (X: 14.0, Y: -9.5); // behind the hot 40 ft box (x 7.9..20.1, y -7.2..-4.8) seen from the start at the origin
         var start = (X: rig.Robot.World.TruePose.X.Meters, Y: rig.Robot.World.TruePose.Y.Meters);
         var plan = YardPlanner.Plan(Yard, start, target);

@@ -1,3 +1,4 @@
+using Robot.Protocol.Broker;
 using Robot.Remote.Cli;
 using Robot.SystemTests.Support;
 
@@ -10,7 +11,10 @@ public class RemoteCliAgainstTheRobotTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await RemoteCli.RunAsync(["--broker", rig.Broker.Uri.ToString(), "--timeout", "20", .. args], stdout, stderr, rig.Clock.Time, CancellationToken.None);
+        // An officer's own account on the embedded broker (the test Mosquitto lets anyone in).
+        var (user, password) = rig.Broker.Account("officer-" + Guid.NewGuid().ToString("N")[..6], ClientRole.Officer, rig.Serial);
+        string[] credentials = user is null ? [] : ["--username", user, "--password", password!];
+        var code = await RemoteCli.RunAsync(["--broker", rig.Broker.Uri.ToString(), .. credentials, "--timeout", "20", .. args], stdout, stderr, rig.Clock.Time, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -135,6 +135,31 @@ public sealed class BrokerOptions
     [Range(0, 65535)]
     public int Port { get; set; } = 1883;
 
-    public string? Username { get; set; }
-    public string? Password { get; set; }
+    /// <summary>Account file of the other clients (officers, web remote, fleet, archive, observers); docs/security.md.</summary>
+    public string? AccountsFile { get; set; }
+    /// <summary>PEM certificate and key: the broker speaks TLS. Required (with AccountsFile) off loopback.</summary>
+    public string? CertificateFile { get; set; }
+    public string? CertificateKeyFile { get; set; }
+
+    [Range(2, 10_000)]
+    public int MaxConnections { get; set; } = 64;
+
+    [TimeSpanRange("00:00:00.1", "00:01:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(10, 100_000)]
+    public int MaxPublishesPerSecond { get; set; } = 200;
+
+    public Robot.Protocol.Broker.EmbeddedBrokerOptions ToEmbedded(int maxPayloadBytes) => new()
+    {
+        BindAddress = BindAddress,
+        Port = Port,
+        AccountsFile = AccountsFile,
+        CertificateFile = CertificateFile,
+        CertificateKeyFile = CertificateKeyFile,
+        MaxConnections = MaxConnections,
+        ConnectTimeout = ConnectTimeout,
+        MaxPublishesPerSecond = MaxPublishesPerSecond,
+        MaxPayloadBytes = maxPayloadBytes,
+    };
 }

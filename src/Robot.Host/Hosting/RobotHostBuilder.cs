@@ -64,16 +64,26 @@ public static class RobotHostBuilder
         Validated(services.AddOptions<TelemetryOptions>().Bind(config.GetSection(TelemetryOptions.Section), Strict), TelemetryOptions.Section);
         // The embedded broker's own rules (an IP address, a port, credentials off loopback), checked at start-up.
         Validated(services.AddOptions<BrokerOptions>().Bind(config.GetSection(BrokerOptions.Section), Strict), BrokerOptions.Section, b =>
-            b.Embedded && new Robot.Protocol.Broker.EmbeddedBrokerOptions { BindAddress = b.BindAddress, Port = b.Port, Username = b.Username, Password = b.Password }.Validate() is { } why
+            b.Embedded && b.ToEmbedded(Robot.Protocol.Codec.ProtocolCodec.DefaultMaxPayloadBytes).Validate() is { } why
                 ? [why]
                 : System.Net.IPAddress.TryParse(b.BindAddress, out _) ? [] : [$"BindAddress: '{b.BindAddress}' is not an IP address"]);
         Validated(services.AddOptions<MeasurementProfileOptions>().Bind(config.GetSection("Measurement:Profile"), Strict), "Measurement:Profile", p => p.Problems());
         Validated(services.AddOptions<InstrumentOptions>().Bind(config.GetSection("Measurement:Instrument"), Strict), "Measurement:Instrument");
         Validated(services.AddOptions<ProcedureOptions>().Bind(config.GetSection(ProcedureOptions.Section), Strict), ProcedureOptions.Section);
         Validated(services.AddOptions<MqttLinkOptions>().Bind(config.GetSection("Link"), Strict), "Link", l => l.Validate() is { } e ? [e] : []);
+        var serial = config["Robot:SerialNumber"] ?? new RobotIdentityOptions().SerialNumber;
+        // The embedded broker knows the host by an account made up at each start (never on disk).
+        var ownAccount = new EmbeddedBrokerService.OwnAccount("host-" + serial, Robot.Protocol.Broker.PasswordHash.NewSecret(), serial);
+        services.AddSingleton(ownAccount);
         services.PostConfigure<MqttLinkOptions>(l =>
         {
-            if (config["Link:ClientId"] is null) l.ClientId = "robot-" + (config["Robot:SerialNumber"] ?? new RobotIdentityOptions().SerialNumber);
+            // A random suffix: whoever learns the serial number cannot guess the id to take over the session.
+            if (config["Link:ClientId"] is null) l.ClientId = $"robot-{serial}-{Guid.NewGuid().ToString("N")[..8]}";
+            if (config.GetValue<bool>("Broker:Embedded") && config["Link:Username"] is null)
+            {
+                l.Username = ownAccount.Name;
+                l.Password = ownAccount.Secret;
+            }
         });
 
         services.AddSingleton(hardware);

@@ -118,7 +118,8 @@ public class ReportOutboxTests
             var rig = new OutboxRig(await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { BindAddress = "127.0.0.1", Port = 0 }));
             beforeStart?.Invoke(rig._store);
             rig.Journal = Open(rig._store.DbPath, rig.Clock);
-            rig.Fleet = new MqttLink(new MqttLinkOptions { BrokerUri = rig.Broker.Uri, ClientId = "fleet-1" }, TimeProvider.System);
+            // The records archive: the one identity whose acks the broker lets through.
+            rig.Fleet = new MqttLink(new MqttLinkOptions { BrokerUri = rig.Broker.Uri, ClientId = "fleet-1", Username = "archive", Password = rig.Broker.Accounts.Issue("archive", ClientRole.Archive) }, TimeProvider.System);
             rig.Fleet.MessageReceived = m =>
             {
                 if (m.Topic == ReportTopic && ProtocolCodec.TryDecode<InspectionReport>(m.Payload.Span, out var report, out _)) rig._reports.Writer.TryWrite(report!);
@@ -136,7 +137,8 @@ public class ReportOutboxTests
         /// <summary>As the host does: the outbox starts, then the link connects in the background.</summary>
         public async Task StartRobotAsync()
         {
-            RobotLink = new MqttLink(new MqttLinkOptions { BrokerUri = Broker.Uri, ClientId = "robot-" + Serial }, TimeProvider.System);
+            Broker.Accounts.Remove("robot-" + Serial);
+            RobotLink = new MqttLink(new MqttLinkOptions { BrokerUri = Broker.Uri, ClientId = "robot-" + Serial, Username = "robot-" + Serial, Password = Broker.Accounts.Issue("robot-" + Serial, ClientRole.Robot, Serial) }, TimeProvider.System);
             Outbox = new ReportOutbox(Journal, RobotLink, Serial, Resend, Clock, NullLogger<ReportOutbox>.Instance);
             Outbox.AckHandled += (_, outcome) => _acks.Writer.TryWrite(outcome);
             await Outbox.StartAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Robot.Protocol.Broker;
 using System.Threading.Channels;
 using Robot.Protocol.Codec;
 using Robot.Protocol.Extensions;
@@ -37,9 +38,12 @@ internal sealed partial class FakeRobot : IAsyncDisposable
     /// <summary>Decides the answer to each command; null means no answer at all.</summary>
     public Func<CommandRequest, CommandResponse?> Responder { get; set; }
 
-    public static async Task<FakeRobot> StartAsync(Uri broker, string serialNumber)
+    public static async Task<FakeRobot> StartAsync(EmbeddedBroker broker, string serialNumber)
     {
-        var link = new MqttLink(new MqttLinkOptions { BrokerUri = broker, ClientId = "fake-" + serialNumber }, TimeProvider.System);
+        // A robot account of its own, as on a real broker: the robot topics are only a robot's to publish.
+        var account = $"fake-{serialNumber}-{Guid.NewGuid():N}"[..24];
+        var secret = broker.Accounts.Issue(account, ClientRole.Robot, serialNumber);
+        var link = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "fake-" + serialNumber, Username = account, Password = secret }, TimeProvider.System);
         var robot = new FakeRobot(link, serialNumber);
         link.SetWill(robot.ConnectionMessage(ConnectionState.ConnectionBroken));
         link.MessageReceived = robot.OnMessageAsync;

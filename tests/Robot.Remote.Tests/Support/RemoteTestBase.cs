@@ -25,8 +25,15 @@ public abstract class RemoteTestBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
-        Robot = await FakeRobot.StartAsync(Broker.Uri, Serial);
+        Robot = await FakeRobot.StartAsync(Broker, Serial);
+        OfficerSecret = Broker.Accounts.Issue("officer", ClientRole.Officer);
+        ArchiveSecret = Broker.Accounts.Issue("archive", ClientRole.Archive);
     }
+
+    /// <summary>The CLI's account on the test broker (an officer: commands and teleop, no report acks).</summary>
+    protected string OfficerSecret { get; private set; } = "";
+    /// <summary>The records archive's account: it alone acknowledges reports.</summary>
+    protected string ArchiveSecret { get; private set; } = "";
 
     public async Task DisposeAsync()
     {
@@ -50,7 +57,7 @@ public abstract class RemoteTestBase : IAsyncLifetime
         Start(time, CancellationToken.None, args).WaitAsync(TimeSpan.FromSeconds(30));
 
     private protected Task<CliResult> RunAsync(params string[] args) =>
-        RunAsync(TimeProvider.System, ["--broker", BrokerUrl, .. args]);
+        RunAsync(TimeProvider.System, ["--broker", BrokerUrl, "--username", "officer", "--password", OfficerSecret, .. args]);
 
     private protected static async Task<T> NextAsync<T>(Channel<T> channel) =>
         await channel.Reader.ReadAsync().AsTask().WaitAsync(Patience);

@@ -46,7 +46,7 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
-        Robot = await FakeRobot.StartAsync(Broker.Uri, Serial);
+        Robot = await FakeRobot.StartAsync(Broker, Serial);
         Robot.AnswerOrders = true;
         var users = UserStore.InMemory(Time);
         foreach (var (name, (role, password)) in Accounts) users.Add(name, role, password);
@@ -55,7 +55,7 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
         {
             HttpPort = port,
             Users = users,
-            Broker = new RobotClientOptions { BrokerUri = Broker.Uri, ClientIdPrefix = "robot-web-test" },
+            Broker = new RobotClientOptions { BrokerUri = Broker.Uri, ClientIdPrefix = "robot-web-test", Username = "web-remote", Password = Broker.Accounts.Issue("web-remote", ClientRole.Officer) },
             Yard = new YardBounds(-10, -20, 50, 20),
             Containers = [Clean, Hot],
             LeaseQuiet = LeaseQuiet,

@@ -14,7 +14,7 @@ public sealed class SimulatedRobotStoreTests : IDisposable
     public async Task The_temporary_store_it_made_is_removed_when_the_robot_is_disposed()
     {
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
-        var robot = await SimulatedRobot.StartAsync(new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = "SIM-TEMP" });
+        var robot = await SimulatedRobot.StartAsync(new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = "SIM-TEMP", Username = "robot", Password = broker.Accounts.Issue("robot", ClientRole.Robot, "SIM-TEMP") });
         var store = robot.TemporaryStore;
 
         Assert.NotNull(store);
@@ -31,7 +31,7 @@ public sealed class SimulatedRobotStoreTests : IDisposable
     {
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
         var path = Path.Combine(_dir, "kept.db");
-        var options = new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = "SIM-KEPT" };
+        var options = new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = "SIM-KEPT", Username = "robot", Password = broker.Accounts.Issue("robot", ClientRole.Robot, "SIM-KEPT") };
         options.Config["Records:DatabasePath"] = path;
         var robot = await SimulatedRobot.StartAsync(options);
 

@@ -25,6 +25,15 @@ public sealed class TestBroker : IAsyncDisposable
 
     public Uri Uri { get; }
 
+    /// <summary>
+    /// An account of this role on the broker: issued on the embedded broker; the test Mosquitto lets
+    /// anyone in (null, null) — the shipped, locked-down Mosquitto configuration has its own attack tests.
+    /// </summary>
+    public (string? User, string? Password) Account(string name, ClientRole role, string serialNumber) =>
+        _embedded is null ? (null, null) : (name, _embedded.Accounts.Issue(name, role, serialNumber));
+
+    public EmbeddedBroker? Embedded => _embedded;
+
     public static async Task<TestBroker> StartAsync(string kind)
     {
         if (kind == BrokerKind.Embedded)

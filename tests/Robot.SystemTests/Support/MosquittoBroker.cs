@@ -14,7 +14,8 @@ public sealed class MosquittoBroker : IDisposable
     private Process? _process;
     private readonly string _dir;
 
-    public MosquittoBroker(int? port = null)
+    /// <param name="security">Configuration lines in place of "allow_anonymous true" (a password file, an ACL file).</param>
+    public MosquittoBroker(int? port = null, string? security = null)
     {
         Executable = Find() ?? throw new InvalidOperationException(
             "Mosquitto is not installed (no 'mosquitto' in PATH or /usr/sbin). Install it with: apt-get install -y mosquitto " +
@@ -22,7 +23,7 @@ public sealed class MosquittoBroker : IDisposable
         Port = port ?? EmbeddedBroker.FreePort(IPAddress.Loopback);
         _dir = Directory.CreateTempSubdirectory("robot-mosquitto-").FullName;
         File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
-            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\n");
+            $"per_listener_settings false\nlistener {Port} 127.0.0.1\n{security ?? "allow_anonymous true"}\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\n");
         Start();
     }
 

@@ -21,9 +21,9 @@ public sealed class ProtocolProbe : IAsyncDisposable
     public MqttLink Link { get; }
     public IReadOnlyCollection<LinkMessage> All => _all;
 
-    public static async Task<ProtocolProbe> ConnectAsync(Uri broker, string serial, TimeProvider time, string? clientId = null)
+    public static async Task<ProtocolProbe> ConnectAsync(Uri broker, string serial, TimeProvider time, string? clientId = null, string? username = null, string? password = null)
     {
-        var link = new MqttLink(new MqttLinkOptions { BrokerUri = broker, ClientId = clientId ?? "probe-" + Guid.NewGuid().ToString("N")[..8] }, time);
+        var link = new MqttLink(new MqttLinkOptions { BrokerUri = broker, ClientId = clientId ?? "probe-" + Guid.NewGuid().ToString("N")[..8], Username = username, Password = password }, time);
         var probe = new ProtocolProbe(link);
         link.MessageReceived = probe.OnMessage;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

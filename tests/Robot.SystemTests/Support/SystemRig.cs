@@ -1,3 +1,4 @@
+using Robot.Protocol.Broker;
 using Robot.Protocol.Codec;
 using Robot.Protocol.Extensions;
 using Robot.Protocol.Topics;
@@ -43,9 +44,12 @@ public sealed class SystemRig : IAsyncDisposable
         var clock = new SimClock();
         // Fast rigs advance 100 ms (five control ticks) per pump step, 2 ms of real time apart at 50x.
         clock.StartPump(speedup, TimeSpan.FromMilliseconds(speedup > 10 ? 100 : 20));
-        var options = new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = serial, Manufacturer = Manufacturer, Time = clock.Time };
+        var (robotUser, robotPassword) = broker.Account("robot-" + serial, ClientRole.Robot, serial);
+        var options = new SimulatedRobotOptions { BrokerUri = broker.Uri, SerialNumber = serial, Manufacturer = Manufacturer, Time = clock.Time, Username = robotUser, Password = robotPassword };
         configure?.Invoke(options);
-        var probe = await ProtocolProbe.ConnectAsync(broker.Uri, serial, TimeProvider.System);
+        // The probe plays the officer: it sends orders, commands and teleop, and watches everything.
+        var (probeUser, probePassword) = broker.Account("probe-" + serial, ClientRole.Officer, serial);
+        var probe = await ProtocolProbe.ConnectAsync(broker.Uri, serial, TimeProvider.System, username: probeUser, password: probePassword);
         var robot = await SimulatedRobot.StartAsync(options);
         var rig = new SystemRig(broker, clock, robot, probe, serial);
         // ONLINE is published after the robot has subscribed to its inbound topics: from here on nothing sent is lost.
