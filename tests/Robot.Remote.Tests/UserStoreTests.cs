@@ -153,6 +153,15 @@ public sealed class UserStoreTests : IDisposable
         for (var i = 1; i < UserStore.MaxFailures; i++) Assert.Equal(SignInResult.BadCredentials, store.SignIn("alice", "x" + i, Phone).Result);
     }
 
+    [Theory]
+    [InlineData("10.0.0.7", "10.0.0.7")]
+    [InlineData("::ffff:10.0.0.7", "10.0.0.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("::1", "::1")]
+    public void Clients_are_told_apart_by_IPv4_address_or_IPv6_slash_64(string address, string key) =>
+        Assert.Equal(key, UserStore.ClientKey(IPAddress.Parse(address)));
+
     /// <summary>ASP.NET Core Identity v3 hash: format byte, PRF, iteration count, salt length (13 bytes).</summary>
     private static string Header(string hash) => Convert.ToHexString(Convert.FromBase64String(hash).AsSpan(0, 13));
 

@@ -186,7 +186,7 @@ public sealed partial class UserStore
     /// </summary>
     public SignInAttempt SignIn(string name, string password, IPAddress? from)
     {
-        var key = (name, from?.ToString() ?? "-");
+        var key = (name, ClientKey(from));
         var now = _time.GetUtcNow();
         if (_failures.TryGetValue(key, out var f) && f.BlockedUntil > now) return new SignInAttempt(SignInResult.Throttled, RetryAfter: f.BlockedUntil - now);
         WebUser? found;
@@ -212,6 +212,20 @@ public sealed partial class UserStore
         return failures.BlockedUntil > now
             ? new SignInAttempt(SignInResult.Throttled, RetryAfter: failures.BlockedUntil - now)
             : new SignInAttempt(SignInResult.BadCredentials);
+    }
+
+    /// <summary>
+    /// Who is throttled: an IPv4 address (also when it arrives IPv4-mapped on a dual-stack socket);
+    /// an IPv6 client by its /64, which one host usually owns whole and could otherwise walk through.
+    /// </summary>
+    internal static string ClientKey(IPAddress? from)
+    {
+        if (from is null) return "-";
+        if (from.IsIPv4MappedToIPv6) from = from.MapToIPv4();
+        if (from.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(from)) return from.ToString();
+        var bytes = from.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>A stamp of the account's password and role: a session issued under another stamp has ended.</summary>
