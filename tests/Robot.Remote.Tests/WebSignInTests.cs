@@ -118,7 +118,7 @@ public sealed class WebSignInTests : WebRemoteTestBase
         using var phone = Stranger(from: "127.0.0.2");
         for (var i = 1; i < UserStore.MaxFailures; i++)
         {
-            var response = await SignInAsync(phone, "nobody-" , "guess-" + i);
+            var response = await SignInAsync(phone, "nobody-", "guess-" + i);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Contains("wrong user name or password", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
