@@ -21,7 +21,8 @@ namespace Robot.Remote.Web;
 /// app's clock; when it has passed, the robot gets one zero teleop sample (if this page was
 /// driving), nothing more is sent or obeyed, and the socket is closed with
 /// <see cref="SessionExpiredStatus"/> "session expired", which the page shows as "Session expired:
-/// sign in again".
+/// sign in again". A session that ends early on the server (signed out, account removed, password
+/// changed) closes the socket the same way.
 /// </summary>
 internal static class LiveSocket
 {
@@ -58,6 +59,10 @@ internal static class LiveSocket
         var mayDrive = role is Roles.Officer or Roles.Maintainer;
         // RequireAuthorization let the upgrade through, so the session is valid now; it ends then.
         var sessionEnds = await SessionExpiry.OfRequestAsync(context, time).ConfigureAwait(false) ?? time.GetUtcNow() + options.SessionLifetime;
+        // It also ends early: signed out, or the account removed or its password changed (WebSessions).
+        var sessions = services.GetRequiredService<WebSessions>();
+        var users = services.GetRequiredService<UserStore>();
+        var principal = context.User;
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -265,7 +270,7 @@ internal static class LiveSocket
         // with the reason (telemetry stops with it), then gives the page CloseGrace to answer.
         async Task<bool> ExpireIfOverAsync()
         {
-            if (Volatile.Read(ref expired) == 0 && time.GetUtcNow() < sessionEnds) return false;
+            if (Volatile.Read(ref expired) == 0 && time.GetUtcNow() < sessionEnds && sessions.IsAlive(principal, users)) return false;
             if (Interlocked.Exchange(ref expired, 1) == 1) return true;
             joystick.Release();
             await sendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -28,11 +28,18 @@ public static class RemoteWebApp
     public static WebApplication Build(RemoteWebOptions options, TimeProvider time, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Problem() is { } problem) throw new ArgumentException(problem);
+        var certificate = options.LoadCertificate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RemoteWebApp).Assembly.GetName().Name });
         builder.WebHost.UseKestrel(k =>
         {
-            if (options.ListenAnyAddress) k.ListenAnyIP(options.HttpPort);
-            else k.Listen(IPAddress.Loopback, options.HttpPort);
+            // With a certificate the port speaks HTTPS only; without one it is loopback only (Problem()).
+            void Tls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+            {
+                if (certificate is not null) listen.UseHttps(certificate);
+            }
+            if (options.ListenAnyAddress) k.ListenAnyIP(options.HttpPort, Tls);
+            else k.Listen(IPAddress.Loopback, options.HttpPort, Tls);
         });
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
@@ -45,11 +52,19 @@ public static class RemoteWebApp
         builder.Services.AddSingleton(new AuditLog(options.AuditPath));
         builder.Services.AddSingleton<RobotGateway>();
         builder.Services.AddSingleton<ControlLeases>();
+        var sessions = new WebSessions(time);
+        builder.Services.AddSingleton(sessions);
+        // Over HTTPS no cookie is ever sent in clear; over loopback HTTP (the demo) a Secure cookie would never come back.
+        var secure = certificate is not null ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
         {
             c.Cookie.Name = "robot-remote";
             c.Cookie.HttpOnly = true;
             c.Cookie.SameSite = SameSiteMode.Strict;
+            c.Cookie.SecurePolicy = secure;
+            // The cookie holds only the session id: signing out ends the session on the server.
+            c.SessionStore = sessions;
+            c.Events.OnValidatePrincipal = WebSessions.ValidateAsync;
             c.ExpireTimeSpan = options.SessionLifetime;
             c.SlidingExpiration = true;
             // An API: answer 401/403, never redirect to a login page.
@@ -66,9 +81,20 @@ public static class RemoteWebApp
             a.HeaderName = CsrfHeader;
             a.Cookie.Name = "robot-remote-csrf";
             a.Cookie.SameSite = SameSiteMode.Strict;
+            a.Cookie.SecurePolicy = secure;
         });
 
         var app = builder.Build();
+        if (certificate is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(certificate.Dispose);
+            // Browsers that saw the remote over HTTPS keep to it (ignored for bare IP addresses, harmless there).
+            app.Use((context, next) =>
+            {
+                context.Response.Headers.StrictTransportSecurity = "max-age=31536000";
+                return next(context);
+            });
+        }
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
         app.UseAuthentication();
         app.UseAuthorization();
@@ -118,14 +144,23 @@ public static class RemoteWebApp
 
     private static void MapApi(WebApplication app)
     {
-        app.MapPost("/api/signin", async (SignInRequest body, HttpContext context, UserStore users, IAntiforgery antiforgery) =>
+        app.MapPost(WebSessions.SignInPath, async (SignInRequest body, HttpContext context, UserStore users, IAntiforgery antiforgery) =>
         {
-            var result = users.SignIn(body.User ?? "", body.Password ?? "", out var user);
-            if (result == SignInResult.LockedOut)
-                return Results.Json(new ErrorResponse($"too many failed sign-ins: the account is locked for {UserStore.LockoutTime.TotalMinutes:0} minutes"), WebJson.Default.ErrorResponse, statusCode: 429);
-            if (user is null) return Results.Json(new ErrorResponse("wrong user name or password"), WebJson.Default.ErrorResponse, statusCode: 401);
-            var principal = new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], CookieAuthenticationDefaults.AuthenticationScheme));
+            var attempt = users.SignIn(body.User ?? "", body.Password ?? "", context.Connection.RemoteIpAddress);
+            switch (attempt.Result)
+            {
+                case SignInResult.Throttled:
+                    var seconds = (long)Math.Ceiling(attempt.RetryAfter.TotalSeconds);
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Results.Json(new ErrorResponse($"too many failed sign-ins from this device: try again in {seconds} s"), WebJson.Default.ErrorResponse, statusCode: 429);
+                case SignInResult.Unavailable:
+                    return Results.Json(new ErrorResponse("sign-in is unavailable: " + attempt.Problem), WebJson.Default.ErrorResponse, statusCode: 503);
+                case SignInResult.BadCredentials:
+                    return Results.Json(new ErrorResponse("wrong user name or password"), WebJson.Default.ErrorResponse, statusCode: 401);
+            }
+            var user = attempt.User!;
+            // (A signed-in browser's old session has ended already: WebSessions never lets a sign-in request ride it.)
+            var principal = WebSessions.NewPrincipal(user);
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal).ConfigureAwait(false);
             context.User = principal;
             var tokens = antiforgery.GetAndStoreTokens(context);
@@ -138,8 +173,10 @@ public static class RemoteWebApp
             return Results.Json(new MeResponse(UserName(context.User), RoleOf(context.User), tokens.RequestToken ?? ""), WebJson.Default.MeResponse);
         }).RequireAuthorization();
 
-        app.MapPost("/api/signout", async (HttpContext context) =>
+        app.MapPost("/api/signout", async (HttpContext context, WebSessions sessions) =>
         {
+            // The handler removes the ticket from the store too; ending it here does not depend on that.
+            sessions.End(context.User);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.NoContent();
         }).RequireAuthorization();

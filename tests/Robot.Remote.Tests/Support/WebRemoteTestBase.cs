@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +31,7 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
     protected static readonly YardContainer Hot = new("TGHU7720313", "40ft", 14, -6, 0);
     protected static readonly YardContainer Clean = new("CSQU3054383", "20ft", 12, 4, 0);
 
-    private static readonly Dictionary<string, (string Role, string Password)> Accounts = new()
+    protected static readonly Dictionary<string, (string Role, string Password)> Accounts = new()
     {
         ["officerA"] = (Roles.Officer, "officer-a-password"),
         ["officerB"] = (Roles.Officer, "officer-b-password"),
@@ -60,10 +62,19 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
             Containers = [Clean, Hot],
             LeaseQuiet = LeaseQuiet,
         };
+        Configure(options);
         App = RemoteWebApp.Build(options, Time);
         await App.StartAsync();
-        Url = $"http://127.0.0.1:{port}";
+        Url = $"{(options.UsesHttps ? "https" : "http")}://127.0.0.1:{port}";
     }
+
+    /// <summary>A test class's changes to the server's options (a certificate, say) before it starts.</summary>
+    protected virtual void Configure(RemoteWebOptions options)
+    {
+    }
+
+    /// <summary>The one server certificate the phones trust (pinned), when the server speaks HTTPS.</summary>
+    protected X509Certificate2? TrustedCertificate { get; set; }
 
     public async Task DisposeAsync()
     {
@@ -75,13 +86,13 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
 
     protected IReadOnlyList<AuditEntry> Audit() => App.Services.GetRequiredService<AuditLog>().Newest(1000);
 
-    /// <summary>A phone nobody signed in on.</summary>
-    protected Phone Stranger() => new(this, "");
+    /// <summary>A phone nobody signed in on (connecting from <paramref name="from"/>, another loopback address, if given).</summary>
+    protected Phone Stranger(string? from = null) => new(this, "", from);
 
     /// <summary>A phone signed in as <paramref name="user"/>, with its CSRF token set.</summary>
-    protected async Task<Phone> SignInAsync(string user)
+    protected async Task<Phone> SignInAsync(string user, string? from = null)
     {
-        var phone = new Phone(this, user);
+        var phone = new Phone(this, user, from);
         var response = await phone.Http.PostAsJsonAsync("/api/signin", new { user, password = Accounts[user].Password });
         response.EnsureSuccessStatusCode();
         using var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -116,14 +127,44 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
     protected static async Task<T> NextAsync<T>(System.Threading.Channels.Channel<T> channel) =>
         await channel.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
-    /// <summary>One signed-in browser: cookies, CSRF header, and its live socket.</summary>
-    protected sealed class Phone(WebRemoteTestBase test, string user) : IDisposable
+    /// <summary>
+    /// One signed-in browser: cookies, CSRF header, and its live socket. From another loopback
+    /// address (127.0.0.2, ...) when <paramref name="from"/> is given: the server sees another device.
+    /// </summary>
+    protected sealed class Phone(WebRemoteTestBase test, string user, string? from = null) : IDisposable
     {
         private readonly CookieContainer _cookies = new();
         private HttpClient? _http;
 
         public string User { get; } = user;
-        public HttpClient Http => _http ??= new HttpClient(new HttpClientHandler { CookieContainer = _cookies }) { BaseAddress = new Uri(test.Url) };
+        public CookieContainer Cookies => _cookies;
+        public HttpClient Http => _http ??= new HttpClient(Handler()) { BaseAddress = new Uri(test.Url) };
+
+        private SocketsHttpHandler Handler()
+        {
+            var handler = new SocketsHttpHandler { CookieContainer = _cookies };
+            if (test.TrustedCertificate is { } trusted)
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHash().AsSpan().SequenceEqual(trusted.GetCertHash());
+            if (from is not null)
+            {
+                handler.ConnectCallback = async (context, ct) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        socket.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+                        await socket.ConnectAsync(context.DnsEndPoint, ct);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                };
+            }
+            return handler;
+        }
 
         public Task<HttpResponseMessage> PostAsync(string path, object? body = null) =>
             Http.PostAsJsonAsync($"/api/robots/{Serial}/{path}", body ?? new { });
@@ -132,7 +173,10 @@ public abstract class WebRemoteTestBase : IAsyncLifetime
         {
             var socket = new ClientWebSocket();
             socket.Options.Cookies = _cookies;
-            await socket.ConnectAsync(new Uri(test.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/ws/" + Serial), CancellationToken.None);
+            if (test.TrustedCertificate is { } trusted)
+                socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHash().AsSpan().SequenceEqual(trusted.GetCertHash());
+            // http -> ws, https -> wss
+            await socket.ConnectAsync(new Uri("ws" + test.Url["http".Length..] + "/ws/" + Serial), CancellationToken.None);
             return new PageSocket(socket);
         }
 

@@ -11,6 +11,8 @@ namespace Robot.Remote.Cli.Verbs;
 internal static class WebVerbs
 {
     public const string DefaultUsersFile = "remote-users.json";
+    /// <summary>The password of a PKCS#12 certificate comes from the environment, never the command line (other users see that in ps).</summary>
+    public const string CertificatePasswordVariable = "ROBOT_REMOTE_CERT_PASSWORD";
 
     private static Option<string> UsersFile() => new("--users-file")
     {
@@ -21,13 +23,19 @@ internal static class WebVerbs
 
     public static Command Serve(CliContext context, GlobalOptions globals)
     {
-        var port = new Option<int>("--http-port") { Description = "HTTP port of the web remote", HelpName = "H", Required = true };
+        var port = new Option<int>("--http-port") { Description = "Port of the web remote (HTTPS when --cert is given)", HelpName = "H", Required = true };
         port.Validators.Add(r =>
         {
             var p = r.GetValueOrDefault<int>();
             if (p is < 1 or > 65535) r.AddError($"--http-port must be 1 to 65535, got {p}");
         });
-        var any = new Option<bool>("--listen-any") { Description = "Listen on every address (the port's network), not only 127.0.0.1" };
+        var any = new Option<bool>("--listen-any") { Description = "Listen on every address (the port's network), not only 127.0.0.1; needs --cert" };
+        var cert = new Option<string?>("--cert")
+        {
+            Description = $"Server certificate for HTTPS: PEM (key in --cert-key or the same file) or .pfx/.p12 (password in ${CertificatePasswordVariable})",
+            HelpName = "FILE",
+        };
+        var certKey = new Option<string?>("--cert-key") { Description = "PEM private key of --cert", HelpName = "FILE" };
         var users = UsersFile();
         var audit = new Option<string>("--audit-file") { Description = "JSON-lines audit log of every command", HelpName = "FILE", DefaultValueFactory = _ => "remote-audit.jsonl" };
         var yard = new Option<string?>("--yard")
@@ -41,11 +49,15 @@ internal static class WebVerbs
             var s = r.GetValueOrDefault<double>();
             if (!(s is >= 2 and <= 3600)) r.AddError($"--lease-quiet must be 2 to 3600 seconds, got {s}");
         });
-        var command = new Command("serve", "Serve the phone web remote (sign-in, live view, yard map, joystick, inspections, reports)") { port, any, users, audit, yard, leaseQuiet };
+        var command = new Command("serve", "Serve the phone web remote (sign-in, live view, yard map, joystick, inspections, reports)") { port, any, cert, certKey, users, audit, yard, leaseQuiet };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
+                var certificate = parse.GetValue(cert);
+                // Refuse plain HTTP off loopback before anything else is read.
+                if (RemoteWebOptions.ListenProblem(parse.GetValue(port), parse.GetValue(any), certificate, parse.GetValue(certKey)) is { } problem)
+                    throw new UsageException(problem);
                 var store = UserStore.Open(parse.GetValue(users)!, context.Time);
                 if (store.Users.Count == 0)
                 {
@@ -59,6 +71,9 @@ internal static class WebVerbs
                 {
                     HttpPort = parse.GetValue(port),
                     ListenAnyAddress = parse.GetValue(any),
+                    CertificatePath = certificate,
+                    CertificateKeyPath = parse.GetValue(certKey),
+                    CertificatePassword = certificate is null ? null : Environment.GetEnvironmentVariable(CertificatePasswordVariable),
                     Broker = broker,
                     Users = store,
                     AuditPath = parse.GetValue(audit),
@@ -71,7 +86,7 @@ internal static class WebVerbs
                 }
                 await using var app = RemoteWebApp.Build(options, context.Time, l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
                 await app.StartAsync(ct).ConfigureAwait(false);
-                context.Out.WriteLine($"web remote on http://{(options.ListenAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{options.HttpPort} (broker {broker.BrokerUri}); Ctrl+C to stop");
+                context.Out.WriteLine($"web remote on {(options.UsesHttps ? "https" : "http")}://{(options.ListenAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{options.HttpPort} (broker {broker.BrokerUri}); Ctrl+C to stop");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
