@@ -153,7 +153,8 @@ public sealed class RobotController
                     // overwrite what the original did.
                     if (first && !_executor.KnowsAction(action.ActionId)) _executor.RecordInstantAction(action, ActionStatus.Failed, "refused: " + late.Message);
                     _log.LogWarning("instant action {Type} {Id} refused: {Error}", action.ActionType, action.ActionId, late);
-                    AddInputError(late.Code, late.Message, ErrorLevel.Warning, ("actionId", action.ActionId), ("actionType", action.ActionType), ("field", late.Field ?? "$"), header, stamp);
+                    AddInputError(late.Code, late.Message, ErrorLevel.Warning, ("topic", InstantActionsTopic), ("actionId", action.ActionId), ("actionType", action.ActionType),
+                        ("field", late.Field ?? "$"), header, stamp);
                     continue;
                 }
                 // An id already in use would overwrite that action's state (a running HARD liftTo or
@@ -164,7 +165,7 @@ public sealed class RobotController
                     _log.LogWarning("instant action {Type} {Id}: {Clash}", action.ActionType, action.ActionId, clash);
                     AddInputError(VdaMessageGuard.DuplicateActionId,
                         stops ? $"{clash}; the {action.ActionType} was carried out (a stop is never refused) but is not reported under that id" : $"{clash}; the {action.ActionType} was refused",
-                        ErrorLevel.Warning, ("actionId", action.ActionId), ("actionType", action.ActionType), header, stamp);
+                        ErrorLevel.Warning, ("topic", InstantActionsTopic), ("actionId", action.ActionId), ("actionType", action.ActionType), header, stamp);
                     if (!stops) continue;
                 }
                 void Record(ActionStatus status, string? result = null)
