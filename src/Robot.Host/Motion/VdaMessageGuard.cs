@@ -56,7 +56,11 @@ public sealed class VdaMessageGuard(TimeProvider time, TimeSpan maxAge, TimeSpan
         t.Recent[(headerId, timestamp)] = timestamp + maxAge;
     }
 
-    private const int MaxRemembered = 4096;
+    /// <summary>The most copies remembered per topic, whatever the message rate.</summary>
+    public const int MaxRemembered = 4096;
+
+    /// <summary>How many taken messages are remembered (to refuse their copies), over all topics.</summary>
+    public int Remembered => _topics.Values.Sum(t => t.Recent.Count);
 
     private static void Forget(Topic t, DateTimeOffset now)
     {

@@ -160,6 +160,25 @@ public class OrderAdmissionTests
     }
 
     [Fact]
+    public async Task With_two_senders_interleaved_a_copy_of_the_first_ones_message_is_still_refused()
+    {
+        await using var rig = new RobotRig();
+        Assert.Null(rig.Controller.HandleOrder(Drive(rig) with { HeaderId = 40 }));
+        rig.Advance(TimeSpan.FromSeconds(1));
+        var fromA = rig.InstantWithId("stopPause", "a-resume") with { HeaderId = 50 };
+        rig.Controller.HandleInstantActions(rig.InstantWithId("startPause", "a-pause") with { HeaderId = 49 });
+        rig.Controller.HandleInstantActions(fromA);
+        rig.Advance(TimeSpan.FromSeconds(1));
+        rig.Controller.HandleInstantActions(rig.InstantWithId("startPause", "b-pause") with { HeaderId = 1 }); // B counts from 1, later
+        Assert.True(rig.State().Paused);
+
+        rig.Controller.HandleInstantActions(fromA); // headerId 50 is above B's 1: only the copy check stops it
+
+        Assert.True(rig.State().Paused);
+        Assert.Equal(VdaMessageGuard.ReplayedMessage, ErrorNaming(rig.State(), "actionId", "a-resume")?.ErrorType);
+    }
+
+    [Fact]
     public async Task HeaderIds_are_counted_per_topic()
     {
         await using var rig = new RobotRig();
