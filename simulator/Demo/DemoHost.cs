@@ -79,6 +79,7 @@ public sealed class DemoHost : IAsyncDisposable
         TimeSpan Scaled(TimeSpan real, TimeSpan max) => TimeSpan.FromTicks(Math.Min((long)(real.Ticks * speedup), max.Ticks));
         config["Safety:CommandMaxAge"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)));
         config["Safety:TeleopMaxAge"] = Span(Scaled(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)));
+        config["Motion:MessageMaxAge"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)));
         config["Procedure:LinkLossGrace"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)));
         config["Telemetry:InputErrorRetention"] = Span(Scaled(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)));
         config["Telemetry:RateHz"] = Num(Math.Max(0.1, 5 / speedup));

@@ -238,13 +238,13 @@ public sealed class ScenarioRunner
                 break;
             }
             case "pause":
-                c.HandleInstantActions(Instant("startPause", n));
+                c.HandleInstantActions(Instant("startPause", n, robot.Clock.Now));
                 break;
             case "resume":
-                c.HandleInstantActions(Instant("stopPause", n));
+                c.HandleInstantActions(Instant("stopPause", n, robot.Clock.Now));
                 break;
             case "cancel":
-                c.HandleInstantActions(Instant("cancelOrder", n));
+                c.HandleInstantActions(Instant("cancelOrder", n, robot.Clock.Now));
                 break;
             case "resetEStop":
                 c.HandleCommand(new Robot.Protocol.Extensions.CommandRequest
@@ -259,10 +259,11 @@ public sealed class ScenarioRunner
         }
 
         static ActionParameter P(string key, string json) => new() { Key = key, Value = JsonDocument.Parse(json).RootElement.Clone() };
-        static InstantActions Instant(string type, int n) => new()
+        // The robot refuses a stopPause (anything but a stop) that is not freshly stamped.
+        static InstantActions Instant(string type, int n, DateTimeOffset now) => new()
         {
             HeaderId = n,
-            Timestamp = DateTimeOffset.UnixEpoch,
+            Timestamp = now,
             Version = "2.1.0",
             Manufacturer = RunningRobot.Manufacturer,
             SerialNumber = RunningRobot.Serial,

@@ -23,7 +23,7 @@ public class InspectionOverTheWireTests
     }
 
     private static string Order(SystemRig rig, string number) => $$"""
-        {"headerId":1,"timestamp":"2026-11-26T08:00:00.000Z","version":"2.1.0","manufacturer":"{{SystemRig.Manufacturer}}","serialNumber":"{{rig.Serial}}",
+        {"headerId":1,"timestamp":"{{rig.Stamp}}","version":"2.1.0","manufacturer":"{{SystemRig.Manufacturer}}","serialNumber":"{{rig.Serial}}",
          "orderId":"inspect-1","orderUpdateId":0,
          "nodes":[{"nodeId":"start","sequenceId":0,"released":true,"nodePosition":{"x":0,"y":0,"mapId":"yard"},
                    "actions":[{"actionType":"inspectContainer","actionId":"insp-1","blockingType":"HARD","actionParameters":[

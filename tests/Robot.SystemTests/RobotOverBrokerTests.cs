@@ -39,7 +39,7 @@ public class RobotOverBrokerTests
         // Written by hand from the VDA 5050 2.1.0 specification, as a fleet manager (or mosquitto_pub) would send it.
         var order = $$"""
         {
-          "headerId": 1, "timestamp": "2026-11-26T08:00:00.000Z", "version": "2.1.0",
+          "headerId": 1, "timestamp": "{{rig.Stamp}}", "version": "2.1.0",
           "manufacturer": "{{SystemRig.Manufacturer}}", "serialNumber": "{{rig.Serial}}",
           "orderId": "order-1", "orderUpdateId": 0,
           "nodes": [

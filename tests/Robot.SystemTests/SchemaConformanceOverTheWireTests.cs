@@ -19,7 +19,7 @@ public class SchemaConformanceOverTheWireTests
         // Drive an order with a lift action, provoke refusals and an e-stop: the state carries errors,
         // actionStates, node and edge states, and every other optional part.
         var order = $$"""
-        {"headerId":1,"timestamp":"2026-11-26T08:00:00.000Z","version":"2.1.0","manufacturer":"{{SystemRig.Manufacturer}}","serialNumber":"{{rig.Serial}}",
+        {"headerId":1,"timestamp":"{{rig.Stamp}}","version":"2.1.0","manufacturer":"{{SystemRig.Manufacturer}}","serialNumber":"{{rig.Serial}}",
          "orderId":"o-schema","orderUpdateId":0,
          "nodes":[{"nodeId":"a","sequenceId":0,"released":true,"nodePosition":{"x":0,"y":0,"mapId":"yard"},"actions":[]},
                   {"nodeId":"b","sequenceId":2,"released":true,"nodePosition":{"x":1.5,"y":0,"mapId":"yard"},
@@ -31,7 +31,7 @@ public class SchemaConformanceOverTheWireTests
         await rig.Probe.PublishAsync(rig.Vda(MessageKind.Order), order);
         await rig.Probe.WaitForAsync<State>("/state", s => s.LastNodeId == "b" && s.ActionStates.Any(a => a.ActionId == "l1" && a.ActionStatus == ActionStatus.Finished), TimeSpan.FromSeconds(30));
         await rig.Probe.PublishAsync(rig.Vda(MessageKind.InstantActions),
-            $$"""{"headerId":2,"timestamp":"2026-11-26T08:00:00.000Z","version":"2.1.0","manufacturer":"{{SystemRig.Manufacturer}}","serialNumber":"{{rig.Serial}}","actions":[{"actionType":"factsheetRequest","actionId":"f1","blockingType":"NONE"},{"actionType":"fly","actionId":"x1","blockingType":"NONE"}]}""");
+            $$"""{"headerId":2,"timestamp":"{{rig.Stamp}}","version":"2.1.0","manufacturer":"{{SystemRig.Manufacturer}}","serialNumber":"{{rig.Serial}}","actions":[{"actionType":"factsheetRequest","actionId":"f1","blockingType":"NONE"},{"actionType":"fly","actionId":"x1","blockingType":"NONE"}]}""");
         await rig.Probe.PublishAsync(rig.Vda(MessageKind.Order), "{ not json");
         await rig.CommandAsync(CommandNames.EmergencyStop);
         await rig.Probe.WaitForAsync<State>("/state", s => s.SafetyState.EStop == EStopState.Remote && s.Errors.Any(e => e.ErrorType == "malformedJson"));

@@ -96,6 +96,14 @@ public sealed class MotionOptions
     /// <summary>The first node of a new order must be this close to the robot (VDA 5050: trivially reachable).</summary>
     [Range(0.05, 10.0)]
     public double FirstNodeToleranceM { get; set; } = 0.5;
+
+    /// <summary>An order or instantActions message stamped longer ago than this is refused (stop actions excepted).</summary>
+    [TimeSpanRange("00:00:01", "00:10:00")]
+    public TimeSpan MessageMaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How far ahead of the robot's clock an order or instantActions timestamp may be (clock skew).</summary>
+    [TimeSpanRange("00:00:00", "00:01:00")]
+    public TimeSpan MessageClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>"Telemetry": publishing rates.</summary>

@@ -29,6 +29,7 @@ public sealed class RobotController
     private readonly OrderExecutor _executor;
     private readonly CommandGuard _commands;
     private readonly CommandGuard _teleopGuard;
+    private readonly VdaMessageGuard _messages;
     private readonly List<(VdaError Error, DateTimeOffset At)> _inputErrors = [];
     private readonly HashSet<string> _lostOperators = new(StringComparer.Ordinal);
     private string? _teleopOperator;
@@ -52,6 +53,7 @@ public sealed class RobotController
         _executor = new OrderExecutor(hardware, _supervisor, motion, identity.MapId, Procedure, setup.Profile.Name);
         _commands = new CommandGuard(time, safety.CommandMaxAge, safety.CommandClockSkew);
         _teleopGuard = new CommandGuard(time, safety.TeleopMaxAge, safety.CommandClockSkew);
+        _messages = new VdaMessageGuard(time, motion.MessageMaxAge, motion.MessageClockSkew);
         _supervisor.CauseChanged += OnCauseChanged;
         _executor.Changed += MarkStateChanged;
         // The e-stop edge acts at once, from the input's thread, without waiting for the tick.
@@ -97,6 +99,17 @@ public sealed class RobotController
     {
         lock (_gate)
         {
+            // Stale, replayed or out of order: refused before anything else is looked at. A message
+            // that passes moves the topic's mark even if the order is then refused for its content.
+            var late = _messages.Check(OrderTopic, order.HeaderId, order.Timestamp);
+            if (late is not null)
+            {
+                _log.LogWarning("order {Id} refused: {Error}", order.OrderId, late);
+                AddInputError(late.Code, late.Message, ErrorLevel.Warning, ("topic", "order"), ("id", order.OrderId), ("field", late.Field ?? "$"),
+                    ("headerId", Invariant(order.HeaderId)), ("timestamp", VdaMessageGuard.Format(order.Timestamp)));
+                return late;
+            }
+            _messages.Taken(OrderTopic, order.HeaderId, order.Timestamp);
             if (_supervisor.EmergencyStopLatched)
                 return Refuse(new ProtocolError(ProtocolErrorCode.EmergencyStopActive, "emergency stop is latched; reset it before sending orders", "$.orderId"), "order", order.OrderId);
             var error = _executor.Accept(order);
@@ -109,6 +122,15 @@ public sealed class RobotController
         }
     }
 
+    private const string OrderTopic = "order";
+    private const string InstantActionsTopic = "instantActions";
+
+    /// <summary>
+    /// Instant actions that only stop the robot. Like the e-stop they are never refused for age,
+    /// replay or a clashing actionId: stopping is always safe. Every other one needs a fresh message.
+    /// </summary>
+    public static readonly IReadOnlyList<string> StopInstantActions = ["startPause", "cancelOrder"];
+
     /// <summary>Runs instant actions; returns the ones that asked for an immediate publish.</summary>
     public (bool StateRequested, bool FactsheetRequested) HandleInstantActions(InstantActions message)
     {
@@ -116,42 +138,74 @@ public sealed class RobotController
         var factsheet = false;
         lock (_gate)
         {
+            var late = _messages.Check(InstantActionsTopic, message.HeaderId, message.Timestamp);
+            if (late is null) _messages.Taken(InstantActionsTopic, message.HeaderId, message.Timestamp);
+            var header = (Key: "headerId", Value: Invariant(message.HeaderId));
+            var stamp = (Key: "timestamp", Value: VdaMessageGuard.Format(message.Timestamp));
+            var inMessage = new HashSet<string>(StringComparer.Ordinal);
             foreach (var action in message.Actions)
             {
+                var stops = StopInstantActions.Contains(action.ActionType);
+                var first = inMessage.Add(action.ActionId);
+                if (late is not null && !stops)
+                {
+                    // Refused. Its state is recorded only under an id nobody has yet: a replay must not
+                    // overwrite what the original did.
+                    if (first && !_executor.KnowsAction(action.ActionId)) _executor.RecordInstantAction(action, ActionStatus.Failed, "refused: " + late.Message);
+                    _log.LogWarning("instant action {Type} {Id} refused: {Error}", action.ActionType, action.ActionId, late);
+                    AddInputError(late.Code, late.Message, ErrorLevel.Warning, ("topic", InstantActionsTopic), ("actionId", action.ActionId), ("actionType", action.ActionType),
+                        ("field", late.Field ?? "$"), header, stamp);
+                    continue;
+                }
+                // An id already in use would overwrite that action's state (a running HARD liftTo or
+                // inspection would look finished and the order would go on without it).
+                var clash = first ? _executor.ActionIdInUse(action.ActionId) : $"actionId {action.ActionId} appears more than once in this message";
+                if (clash is not null)
+                {
+                    _log.LogWarning("instant action {Type} {Id}: {Clash}", action.ActionType, action.ActionId, clash);
+                    AddInputError(VdaMessageGuard.DuplicateActionId,
+                        stops ? $"{clash}; the {action.ActionType} was carried out (a stop is never refused) but is not reported under that id" : $"{clash}; the {action.ActionType} was refused",
+                        ErrorLevel.Warning, ("topic", InstantActionsTopic), ("actionId", action.ActionId), ("actionType", action.ActionType), header, stamp);
+                    if (!stops) continue;
+                }
+                void Record(ActionStatus status, string? result = null)
+                {
+                    if (clash is null) _executor.RecordInstantAction(action, status, result);
+                }
                 switch (action.ActionType)
                 {
                     case "startPause":
                         _executor.Pause();
-                        _executor.RecordInstantAction(action, ActionStatus.Finished, "paused");
+                        Record(ActionStatus.Finished, "paused");
                         break;
                     case "stopPause":
                     {
                         var why = _executor.Resume();
-                        _executor.RecordInstantAction(action, why is null ? ActionStatus.Finished : ActionStatus.Failed, why ?? "resumed");
+                        Record(why is null ? ActionStatus.Finished : ActionStatus.Failed, why ?? "resumed");
                         if (why is not null) AddInputError("stopPauseRefused", why, ErrorLevel.Warning, ("actionId", action.ActionId));
                         break;
                     }
                     case "cancelOrder":
                         if (_executor.Cancel())
                         {
-                            _executor.RecordInstantAction(action, ActionStatus.Finished, "order cancelled");
+                            Record(ActionStatus.Finished, "order cancelled");
                         }
                         else
                         {
-                            _executor.RecordInstantAction(action, ActionStatus.Failed, "no order to cancel");
+                            Record(ActionStatus.Failed, "no order to cancel");
                             AddInputError("noOrderToCancel", "cancelOrder received with no order running", ErrorLevel.Warning, ("actionId", action.ActionId));
                         }
                         break;
                     case "stateRequest":
-                        _executor.RecordInstantAction(action, ActionStatus.Finished);
+                        Record(ActionStatus.Finished);
                         state = true;
                         break;
                     case "factsheetRequest":
-                        _executor.RecordInstantAction(action, ActionStatus.Finished);
+                        Record(ActionStatus.Finished);
                         factsheet = true;
                         break;
                     default:
-                        _executor.RecordInstantAction(action, ActionStatus.Failed, "unsupported action");
+                        Record(ActionStatus.Failed, "unsupported action");
                         AddInputError(ProtocolErrorCode.UnsupportedAction,
                             $"instant action '{action.ActionType}' is not supported; supported: {string.Join(", ", OrderExecutor.SupportedInstantActions)}",
                             ErrorLevel.Warning, ("actionId", action.ActionId), ("actionType", action.ActionType));
@@ -162,6 +216,8 @@ public sealed class RobotController
         }
         return (state, factsheet);
     }
+
+    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public ProtocolError? HandleTeleop(TeleopCommand command)
     {

@@ -106,6 +106,10 @@ public sealed class OrderExecutor
 
         if (HasActiveOrder)
             return new ProtocolError(ProtocolErrorCode.OrderRejected, $"order {OrderId} is still running; cancel it (cancelOrder) or send an update with orderId {OrderId}", "$.orderId");
+        // The inspection drives the robot itself: a second order must not drive it at the same time,
+        // also while a cancelled inspection is still winding down (lowering the mast, stopping).
+        if (_procedure.IsBusy)
+            return new ProtocolError(ProtocolErrorCode.OrderRejected, $"the inspection of order {OrderId} is still running ({_procedure.State}); wait for it to end or cancel it (cancelOrder)", "$.orderId");
         if (_supervisor.TeleopActive)
             return new ProtocolError(ProtocolErrorCode.OrderRejected, "the robot is under manual teleop control", "$.orderId");
 
@@ -150,6 +154,9 @@ public sealed class OrderExecutor
             return new ProtocolError(ProtocolErrorCode.OrderUpdateRejected,
                 $"an update must start at the last base node {stitchId} (sequenceId {stitchSeq}); it starts at {first.NodeId} ({first.SequenceId})", "$.nodes[0]");
 
+        var clash = UpdateActionClash(update);
+        if (clash is not null) return clash;
+
         OrderUpdateId = update.OrderUpdateId;
         // Replace the horizon: drop everything after the stitching node, append the update's continuation.
         var stitchIndex = _nodes.FindIndex(n => n.NodeId == stitchId && n.SequenceId == stitchSeq);
@@ -162,10 +169,43 @@ public sealed class OrderExecutor
         return null;
     }
 
+    /// <summary>
+    /// An update may repeat the actions of its first node (the last base node) and of re-sent horizon
+    /// nodes (still waiting); any other actionId the robot already knows would take over that action's
+    /// state (a finished liftTo would be skipped), so it is refused.
+    /// </summary>
+    private ProtocolError? UpdateActionClash(Order update)
+    {
+        var stitching = update.Nodes[0].Actions.Select(a => a.ActionId).ToHashSet(StringComparer.Ordinal);
+        foreach (var (a, at) in ActionsWithPaths(update))
+        {
+            if (!_actionStates.TryGetValue(a.ActionId, out var known)) continue;
+            var why = _instantActions.Contains(a.ActionId) ? $"the instant action {known.ActionType}"
+                : known.ActionType != a.ActionType ? $"this order's {known.ActionType}"
+                : known.ActionStatus != ActionStatus.Waiting && !stitching.Contains(a.ActionId) ? $"this order's {known.ActionType} ({known.ActionStatus})"
+                : null;
+            if (why is not null)
+                return new ProtocolError(VdaMessageGuard.DuplicateActionId, $"actionId {a.ActionId} is already used by {why}; give the new action its own id", $"{at}.actionId");
+        }
+        return null;
+    }
+
+    private static IEnumerable<(VdaAction Action, string Path)> ActionsWithPaths(Order order) =>
+        order.Nodes.SelectMany((n, i) => n.Actions.Select((a, j) => (a, $"$.nodes[{i}].actions[{j}]")))
+            .Concat(order.Edges.SelectMany((e, i) => e.Actions.Select((a, j) => (a, $"$.edges[{i}].actions[{j}]"))));
+
     private ProtocolError? ValidateStructure(Order order)
     {
         var nodes = order.Nodes;
         var edges = order.Edges;
+        // Action states are kept by actionId: two actions sharing one would share one state, and the
+        // second would be taken as already done.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (a, at) in ActionsWithPaths(order))
+        {
+            if (!ids.Add(a.ActionId))
+                return new ProtocolError(VdaMessageGuard.DuplicateActionId, $"actionId {a.ActionId} is used by more than one action of the order; every action needs its own id", $"{at}.actionId");
+        }
         if (edges.Count != nodes.Count - 1)
             return Reject($"an order of {nodes.Count} nodes needs {nodes.Count - 1} edges, it has {edges.Count}", "$.edges");
         if (!nodes[0].Released) return Reject("the first node must be released", "$.nodes[0].released");
@@ -235,6 +275,20 @@ public sealed class OrderExecutor
 
     /// <summary>How many instant actions state reports before the oldest finished ones are dropped (the order's own actions never are).</summary>
     public const int MaxRememberedInstantActions = 32;
+
+    /// <summary>
+    /// Why a new instant action may not take this actionId (it would overwrite that action's state),
+    /// or null: the ids of the current order's actions, and of instant actions not yet finished, are taken.
+    /// </summary>
+    public string? ActionIdInUse(string actionId)
+    {
+        if (!_actionStates.TryGetValue(actionId, out var known)) return null;
+        if (!_instantActions.Contains(actionId)) return $"actionId {actionId} belongs to order {OrderId}'s {known.ActionType} ({known.ActionStatus})";
+        return known.ActionStatus is ActionStatus.Finished or ActionStatus.Failed ? null : $"actionId {actionId} belongs to the instant action {known.ActionType} still {known.ActionStatus}";
+    }
+
+    /// <summary>True when actionStates already has this id.</summary>
+    public bool KnowsAction(string actionId) => _actionStates.ContainsKey(actionId);
 
     /// <summary>Record an instant action's outcome in actionStates.</summary>
     public void RecordInstantAction(VdaAction action, ActionStatus status, string? result = null)

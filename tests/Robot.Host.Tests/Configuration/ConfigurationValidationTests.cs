@@ -63,12 +63,21 @@ public class ConfigurationValidationTests
     [InlineData("Records:ResendInterval", "00:00:00", "Records:ResendInterval")]
     [InlineData("Records:DatabasePath", "records/", "Records:DatabasePath")]
     [InlineData("Records:Path", "x.db", "Path")]
+    [InlineData("Motion:MessageMaxAge", "00:00:00", "Motion:MessageMaxAge")]
+    [InlineData("Motion:MessageMaxAge", "1.00:00:00", "Motion:MessageMaxAge")]
+    [InlineData("Motion:MessageClockSkew", "00:10:00", "Motion:MessageClockSkew")]
     public async Task A_bad_value_or_unknown_key_is_one_clear_line_naming_the_key(string key, string value, string named)
     {
         var lines = await StartWith((key, value));
         Assert.NotEmpty(lines);
         Assert.Contains(lines, l => l.StartsWith("config error:", StringComparison.Ordinal) && l.Contains(named, StringComparison.Ordinal));
         Assert.All(lines, l => Assert.DoesNotContain('\n', l));
+    }
+
+    [Fact]
+    public async Task The_order_message_window_can_be_set()
+    {
+        Assert.Empty(await StartWith(("Motion:MessageMaxAge", "00:01:00"), ("Motion:MessageClockSkew", "00:00:10")));
     }
 
     [Fact]

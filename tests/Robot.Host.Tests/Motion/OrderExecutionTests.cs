@@ -113,8 +113,8 @@ public class OrderExecutionTests
 
         var stale = rig.Controller.HandleOrder(rig.Order("o1", 0, RobotRig.Node("n3", 4, 4, 0)));
         Assert.Equal(ProtocolErrorCode.OrderUpdateRejected, stale?.Code);
-        // A repeat of the current update is ignored, as VDA 5050 asks.
-        Assert.Null(rig.Controller.HandleOrder(update));
+        // A repeat of the current update (resent by the fleet manager, so with its own headerId) is ignored, as VDA 5050 asks.
+        Assert.Null(rig.Controller.HandleOrder(rig.Order("o1", 1, RobotRig.Node("n2", 2, 2, 0), RobotRig.Node("n3", 4, 4, 0))));
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public sealed class RobotRig : IAsyncDisposable
     public const string Serial = "RIG-001";
     public const string Manufacturer = "PortCustoms";
     private int _ids;
+    // VDA 5050 headerIds are per topic and rise with every message the sender publishes.
+    private long _orderHeader, _instantHeader;
 
     public RobotRig(SafetyOptions? safety = null, MotionOptions? motion = null, SimWorldOptions? world = null,
         MeasurementProfileOptions? profile = null, InstrumentOptions? instrument = null, ProcedureOptions? procedure = null,
@@ -128,7 +130,7 @@ public sealed class RobotRig : IAsyncDisposable
 
     public Order Order(string orderId, long update, params Node[] nodes) => new()
     {
-        HeaderId = 0,
+        HeaderId = Interlocked.Increment(ref _orderHeader),
         Timestamp = Now,
         Version = "2.1.0",
         Manufacturer = Manufacturer,
@@ -141,12 +143,18 @@ public sealed class RobotRig : IAsyncDisposable
 
     public InstantActions Instant(params string[] types) => new()
     {
-        HeaderId = 0,
+        HeaderId = Interlocked.Increment(ref _instantHeader),
         Timestamp = Now,
         Version = "2.1.0",
         Manufacturer = Manufacturer,
         SerialNumber = Serial,
         Actions = types.Select(t => new VdaAction { ActionType = t, ActionId = t + Interlocked.Increment(ref _ids), BlockingType = BlockingType.None }).ToList(),
+    };
+
+    /// <summary>One instant action with a chosen actionId (next headerId, timestamp now).</summary>
+    public InstantActions InstantWithId(string type, string actionId) => Instant(type) with
+    {
+        Actions = [new VdaAction { ActionType = type, ActionId = actionId, BlockingType = BlockingType.None }],
     };
 
     public async ValueTask DisposeAsync()

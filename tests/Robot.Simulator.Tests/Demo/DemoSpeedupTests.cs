@@ -73,6 +73,7 @@ public class DemoSpeedupTests
         var c = options.Config;
         Assert.Equal("00:10:00", c["Safety:CommandMaxAge"]);      // 30 s of real time
         Assert.Equal("00:00:10", c["Safety:TeleopMaxAge"]);       // 1 s, capped by the host's 10 s limit
+        Assert.Equal("00:10:00", c["Motion:MessageMaxAge"]);      // orders and instant actions: 30 s of real time
         Assert.Equal("00:10:00", c["Procedure:LinkLossGrace"]);   // 30 s of real time
         Assert.Equal("00:10:00", c["Telemetry:InputErrorRetention"]);
         Assert.Equal("0.25", c["Telemetry:RateHz"]);              // 5 Hz of real time

@@ -32,6 +32,9 @@ public sealed class SystemRig : IAsyncDisposable
     public string Serial { get; }
     public DateTimeOffset Now => Clock.Now;
 
+    /// <summary>The robot's time as a VDA 5050 timestamp: orders and instant actions must be freshly stamped.</summary>
+    public string Stamp => Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     public static async Task<SystemRig> StartAsync(string brokerKind, Action<SimulatedRobotOptions>? configure = null, double speedup = 10)
     {
         var broker = await TestBroker.StartAsync(brokerKind);
