@@ -149,6 +149,8 @@ public static class RobotHostCli
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is HardwareConfigurationException h) return h.Problems;
+            if (x is Robot.Host.Records.ReportSigningKeyException k)
+                return [$"signing key error: {k.Message.Split('\n')[0].Trim()} (check {RecordsOptions.Section}:SigningKeyFile, for example /etc/robot-host/records-signing-key.pem; see docs/records.md)"];
             if (x is Robot.Host.Records.RecordStoreException r)
                 return [$"record store error: {r.Message.Split('\n')[0].Trim()} (check {RecordsOptions.Section}:DatabasePath: a writable file such as /var/lib/robot-host/robot-records.db)"];
             if (x is InvalidDataException && x.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase))
