@@ -155,13 +155,14 @@ public sealed class ReportSigningKey : IDisposable
     private static ReportSigningKey Create(string full)
     {
         var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var temp = full + ".new-" + Guid.NewGuid().ToString("N");
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-            // CreateNew with the mode set at creation: the key is never readable by others, not even for a moment.
+            // Mode set at creation: the key is never readable by others, not even for a moment.
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
-            using (var stream = new FileStream(full, options))
+            using (var stream = new FileStream(temp, options))
             using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
             {
                 writer.Write(ecdsa.ExportPkcs8PrivateKeyPem());
@@ -169,19 +170,28 @@ public sealed class ReportSigningKey : IDisposable
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
+            // Complete or not there: a concurrent start never reads half a key, and never replaces one.
+            File.Move(temp, full, overwrite: false);
             return new ReportSigningKey(ecdsa, full);
         }
         catch (IOException) when (File.Exists(full))
         {
             // Another process created it first: use that one.
             ecdsa.Dispose();
+            TryDelete(temp);
             return Load(full);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             ecdsa.Dispose();
+            TryDelete(temp);
             throw new ReportSigningKeyException($"cannot create the report signing key {full}: {ex.Message}", ex);
         }
+    }
+
+    private static void TryDelete(string file)
+    {
+        try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private void WritePublicKeyIfMissing(ILogger log)
