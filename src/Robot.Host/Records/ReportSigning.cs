@@ -82,7 +82,8 @@ public sealed class ReportSigningKey : IDisposable
     /// <summary>
     /// Load the key at <paramref name="path"/>, or create it (and its folder) when the file is
     /// missing. The file must not be readable, writable or executable by group or others.
-    /// The public key file beside it is (re)written when missing.
+    /// The public key file beside it is written when missing; one of another key (rotated) is kept
+    /// as "…-public-{its key id}.pem" and replaced.
     /// </summary>
     public static ReportSigningKey LoadOrCreate(string path, ILogger? logger = null)
     {
@@ -102,7 +103,7 @@ public sealed class ReportSigningKey : IDisposable
         }
         try
         {
-            key.WritePublicKeyIfMissing(log);
+            key.WritePublicKey(log);
         }
         catch
         {
@@ -194,10 +195,27 @@ public sealed class ReportSigningKey : IDisposable
         try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private void WritePublicKeyIfMissing(ILogger log)
+    private void WritePublicKey(ILogger log)
     {
         var publicPath = PublicKeyPath;
-        if (File.Exists(publicPath)) return; // an existing file is the operator's: never overwritten (it may be a retired key kept for verifying)
+        if (File.Exists(publicPath))
+        {
+            var existing = PublicKeyIdOf(publicPath);
+            if (existing == KeyId) return;
+            // Another key's public half (the key was rotated): kept under its key id for verifying the reports it signed.
+            var retired = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(publicPath)!,
+                System.IO.Path.GetFileNameWithoutExtension(publicPath) + "-" + (existing ?? "unreadable-" + Guid.NewGuid().ToString("N")[..8]) + ".pem");
+            try
+            {
+                File.Move(publicPath, retired, overwrite: false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ReportSigningKeyException(
+                    $"the public key file {publicPath} is not that of the signing key {Path} (key {KeyId}) and cannot be moved aside ({ex.Message}); move it yourself (keep it: it verifies the reports its key signed)", ex);
+            }
+            log.LogWarning("the public key file {PublicPath} belonged to key {OldKeyId}, not to the signing key {KeyId}: kept as {Retired}", publicPath, existing, KeyId, retired);
+        }
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -216,6 +234,21 @@ public sealed class ReportSigningKey : IDisposable
             throw new ReportSigningKeyException($"cannot write the report signing key's public key {publicPath}: {ex.Message}", ex);
         }
         log.LogInformation("wrote the public key of report signing key {KeyId} to {PublicPath}", KeyId, publicPath);
+    }
+
+    /// <summary>The key id of a public key file, or null when it is not a readable EC public key.</summary>
+    private static string? PublicKeyIdOf(string file)
+    {
+        try
+        {
+            using var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(file));
+            return ReportSignature.KeyIdOf(key);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
+        {
+            return null;
+        }
     }
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');

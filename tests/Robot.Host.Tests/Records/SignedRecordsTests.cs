@@ -189,6 +189,24 @@ public class SignedRecordsTests
         Assert.Equal(["records-signing-key-public.pem", "records-signing-key.pem"], Directory.GetFiles(store.PathFor("etc")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void A_new_key_in_place_of_a_removed_one_keeps_the_old_public_key_under_its_key_id()
+    {
+        using var store = new TempStore();
+        var path = store.PathFor("records-signing-key.pem");
+        string oldId, newId;
+        using (var old = ReportSigningKey.LoadOrCreate(path)) oldId = old.KeyId;
+        var oldPublic = File.ReadAllText(store.PathFor("records-signing-key-public.pem"));
+        File.Delete(path);
+
+        using (var rotated = ReportSigningKey.LoadOrCreate(path)) newId = rotated.KeyId;
+
+        Assert.NotEqual(oldId, newId);
+        Assert.Equal(oldPublic, File.ReadAllText(store.PathFor($"records-signing-key-public-{oldId}.pem")));
+        using var keys = ReportPublicKeys.Load([store.PathFor("records-signing-key-public.pem")]);
+        Assert.Equal([newId], keys.KeyIds);
+    }
+
     [Theory]
     [InlineData(UnixFileMode.GroupRead)]
     [InlineData(UnixFileMode.OtherRead)]
@@ -262,6 +280,31 @@ public class SignedRecordsTests
         var empty = Verify("--db", store.DbPath, "--public-key=");
         Assert.Equal(1, empty.Code);
         Assert.Contains("--public-key needs a file", empty.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_records_key_verb_creates_the_key_once_and_refuses_an_unsafe_one()
+    {
+        using var store = new TempStore();
+        var key = store.PathFor("etc/robot-host/records-signing-key.pem");
+        var stdout = new StringWriter();
+        Assert.Equal(0, await Robot.Host.Hosting.RobotHostCli.RunAsync(["records-key", "--key", key], stdout, new StringWriter()));
+        using (var created = ReportSigningKey.LoadOrCreate(key))
+        {
+            Assert.Equal($"records-key: key id {created.KeyId}: private key {key}, public key {store.PathFor("etc/robot-host/records-signing-key-public.pem")}", stdout.ToString().Trim());
+        }
+        // Through the config, as the service resolves it: the same key, not a new one.
+        var config = store.PathFor("appsettings.json");
+        File.WriteAllText(config, $$$"""{"Records":{"DatabasePath":"{{{store.DbPath}}}","SigningKeyFile":"{{{key}}}"}}""");
+        var again = new StringWriter();
+        Assert.Equal(0, RecordsKeyVerb.Run(["--config", config], again, new StringWriter()));
+        Assert.Equal(stdout.ToString(), again.ToString());
+
+        if (OperatingSystem.IsWindows()) return; // Unix file modes; the robot and CI are Linux
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var stderr = new StringWriter();
+        Assert.Equal(1, RecordsKeyVerb.Run(["--key", key], new StringWriter(), stderr));
+        Assert.Contains("chmod 600", stderr.ToString(), StringComparison.Ordinal);
     }
 
     private static (long, ChainBreakKind) Break(TempStore store, string publicKey)
