@@ -73,18 +73,23 @@ public static class VerifyRecordsVerb
             SigningKeyFile = string.IsNullOrWhiteSpace(configuredKey) ? RecordsOptions.DefaultSigningKeyFile : configuredKey,
         };
         var full = path is not null ? Path.GetFullPath(path) : options.ResolvePath(AppContext.BaseDirectory);
+        string? missingOwnKey = null;
         if (publicKeys.Count == 0)
         {
             // The robot's own public key, where the service wrote it.
             var own = ReportSignature.PublicKeyPathFor(options.ResolveSigningKeyPath(full));
             if (File.Exists(own)) publicKeys.Add(own);
-            else stderr.WriteLine($"verify-records: note: no public key at {own} (the robot's own); signed reports can only be checked with --public-key FILE");
+            else missingOwnKey = own;
         }
         try
         {
             using var keys = ReportPublicKeys.Load(publicKeys);
             var result = InspectionJournal.VerifyFile(full, keys);
             stdout.WriteLine($"verify-records: {full}: {result}");
+            if (missingOwnKey is not null && result.FirstBreak?.Kind == ChainBreakKind.UnknownKey)
+            {
+                stderr.WriteLine($"verify-records: there is no public key at {missingOwnKey} (the robot's own, from Records:SigningKeyFile); give the robot's public key with --public-key FILE");
+            }
             if (result.Ok && requireSigned && result.Unsigned > 0)
             {
                 stderr.WriteLine($"verify-records: {result.Unsigned} reports are unsigned and --require-signed was given");

@@ -62,6 +62,8 @@ public class ConfigurationValidationTests
     [InlineData("Link:BrokerUri", "http://example", "Link")]
     [InlineData("Records:ResendInterval", "00:00:00", "Records:ResendInterval")]
     [InlineData("Records:DatabasePath", "records/", "Records:DatabasePath")]
+    [InlineData("Records:SigningKeyFile", "keys/", "Records:SigningKeyFile")]
+    [InlineData("Records:SigningKeyFile", "", "Records:SigningKeyFile")]
     [InlineData("Records:Path", "x.db", "Path")]
     public async Task A_bad_value_or_unknown_key_is_one_clear_line_naming_the_key(string key, string value, string named)
     {
