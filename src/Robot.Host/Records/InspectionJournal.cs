@@ -324,7 +324,7 @@ public sealed class InspectionJournal : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var cmd = Command(null, "SELECT canonical_json, report_hash FROM reports WHERE report_id = $id", ("$id", reportId));
+            using var cmd = Command(null, "SELECT canonical_json, report_hash, signature, key_id FROM reports WHERE report_id = $id", ("$id", reportId));
             using var r = cmd.ExecuteReader();
             return r.Read() ? ReadReport(r) : null;
         }
@@ -376,7 +376,7 @@ public sealed class InspectionJournal : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var cmd = Command(null, """
-                SELECT r.canonical_json, r.report_hash FROM reports r
+                SELECT r.canonical_json, r.report_hash, r.signature, r.key_id FROM reports r
                 WHERE NOT EXISTS (SELECT 1 FROM report_acks a WHERE a.report_id = r.report_id)
                 ORDER BY r.sequence
                 """);
@@ -449,9 +449,10 @@ public sealed class InspectionJournal : IDisposable
         var canonical = ReportSeal.CanonicalBytes(report);
         var hash = ReportSeal.Hash(canonical);
         // What is stored is what is hashed; hand back the report decoded from those bytes (times cut to milliseconds as on the wire).
-        var filed = Decode<InspectionReport>(canonical) with { ReportHash = hash };
         // Signed with the robot's key: the hash chain alone can be recomputed by anyone who can write the file.
-        object signature = _signer?.Sign(canonical) is { } s ? s : DBNull.Value;
+        var reportSignature = _signer?.Sign(canonical);
+        var filed = Decode<InspectionReport>(canonical) with { ReportHash = hash, Signature = reportSignature, SigningKeyId = _signer?.KeyId };
+        object signature = reportSignature is { } s ? s : DBNull.Value;
         object keyId = _signer?.KeyId is { } k ? k : DBNull.Value;
         object headSignature = _signer?.Sign(ReportSignature.HeadBytes(filed.Sequence, hash)) is { } hs ? hs : DBNull.Value;
         Run(tx, """
@@ -521,8 +522,14 @@ public sealed class InspectionJournal : IDisposable
         }
     }
 
+    /// <summary>A stored report as sent and shown: its canonical bytes with the hash, and the signature and key id when it has them.</summary>
     private static InspectionReport ReadReport(SqliteDataReader r) =>
-        Decode<InspectionReport>((byte[])r.GetValue(0)) with { ReportHash = r.GetString(1) };
+        Decode<InspectionReport>((byte[])r.GetValue(0)) with
+        {
+            ReportHash = r.GetString(1),
+            Signature = r.IsDBNull(2) ? null : r.GetString(2),
+            SigningKeyId = r.IsDBNull(3) ? null : r.GetString(3),
+        };
 
     private static T Decode<T>(string json) where T : class => Decode<T>(System.Text.Encoding.UTF8.GetBytes(json));
 

@@ -26,10 +26,12 @@ public class ReportChainTests
         Assert.Equal(3, reports.Select(r => r.ReportHash).Distinct().Count());
         foreach (var r in reports)
         {
-            // The contract: SHA-256 hex of the codec's JSON with reportHash left out, checkable by anyone from the wire form.
+            // The contract: SHA-256 hex of the codec's JSON with reportHash (and the signature over the same bytes) left out, checkable by anyone from the wire form.
             var wire = ProtocolCodec.Encode(r);
             Assert.True(ProtocolCodec.TryDecode<InspectionReport>(wire, out var received, out _));
-            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ProtocolCodec.Encode(received! with { ReportHash = null }))), r.ReportHash);
+            Assert.NotNull(received!.Signature);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                ProtocolCodec.Encode(received with { ReportHash = null, Signature = null, SigningKeyId = null }))), r.ReportHash);
             Assert.Equal(ProtocolCodec.EncodeToString(r), ProtocolCodec.EncodeToString(journal.GetReport(r.ReportId)!));
         }
         var ok = journal.VerifyChain();
