@@ -184,6 +184,21 @@ public class SignedRecordsTests
         Assert.Equal(0, Verify("--db", store.DbPath, "--public-key", store.PathFor("elsewhere.pem")).Code);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_store_from_before_signatures_verifies_read_only_without_migrating(int version)
+    {
+        using var store = new TempStore();
+        using (var raw = store.Raw()) JournalSchema.Migrate(raw, Clock(), target: version);
+
+        var (code, stdout, stderr) = Verify("--db", store.DbPath);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal($"verify-records: {store.DbPath}: 0 reports, chain OK", stdout.Trim());
+        using (var raw = store.Raw()) Assert.Equal(version, JournalSchema.VersionOf(raw));
+    }
+
     [Fact]
     public void The_key_is_created_owner_only_with_its_public_key_world_readable_and_loaded_again_unchanged()
     {
