@@ -270,6 +270,14 @@ public class SignedRecordsTests
 
         var ex = Assert.Throws<ReportSigningKeyException>(() => ReportSigningKey.LoadOrCreate(path));
         Assert.Contains("is not a PEM PKCS#8 EC private key", ex.Message, StringComparison.Ordinal);
+
+        // An EC key on another curve is refused too (signatures are P-256 only), and left as it is.
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var other = store.PathFor("p384.pem");
+        using (var w = new StreamWriter(new FileStream(other, options))) w.Write(p384.ExportPkcs8PrivateKeyPem());
+        var curve = Assert.Throws<ReportSigningKeyException>(() => ReportSigningKey.LoadOrCreate(other));
+        Assert.Contains("is not on curve P-256", curve.Message, StringComparison.Ordinal);
+        Assert.Equal(p384.ExportPkcs8PrivateKeyPem(), File.ReadAllText(other));
     }
 
     [Fact]
