@@ -95,9 +95,11 @@ public sealed class SimulatedRobot : IAsyncDisposable
             config["Link:Username"] = options.Username;
             config["Link:Password"] = options.Password;
         }
-        foreach (var (k, v) in options.Config) config[k] = v;
-        // A store this robot made up for itself is its own to remove (with SQLite's -wal and -shm) when it is disposed.
+        // A store this robot made up for itself is its own to remove (with SQLite's -wal and -shm, and its signing key) when it is disposed.
         var temporaryStore = options.Config.ContainsKey("Records:DatabasePath") ? null : config["Records:DatabasePath"];
+        // Its own report signing key beside it, never the packaged /etc/robot-host one (a named store keeps the key beside it).
+        if (temporaryStore is not null) config["Records:SigningKeyFile"] = Path.ChangeExtension(temporaryStore, null) + "-signing-key.pem";
+        foreach (var (k, v) in options.Config) config[k] = v;
         var world = new SimWorld(options.World, time);
         var builder = RobotHostBuilder.Create(args ?? [], _ => world.Hardware, time, config);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -174,7 +176,8 @@ public sealed class SimulatedRobot : IAsyncDisposable
             if (Clock is not null) await Clock.DisposeAsync().ConfigureAwait(false);
             if (TemporaryStore is { } store)
             {
-                foreach (var file in new[] { store, store + "-wal", store + "-shm" })
+                var key = Path.ChangeExtension(store, null) + "-signing-key";
+                foreach (var file in new[] { store, store + "-wal", store + "-shm", key + ".pem", key + "-public.pem" })
                 {
                     try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 }

@@ -17,6 +17,10 @@ public sealed class ReportSealTests
         Assert.Null(ReportSeal.Problem(report));
         // The hash itself is not part of what is hashed.
         Assert.Equal(ReportSeal.CanonicalBytes(report), ReportSeal.CanonicalBytes(report with { ReportHash = "ff" }));
+        // Nor is the signature that covers the same bytes; an unsigned report encodes as before signatures existed.
+        Assert.Equal(ReportSeal.CanonicalBytes(report), ReportSeal.CanonicalBytes(report with { Signature = "c2ln", SigningKeyId = "0123456789abcdef" }));
+        Assert.DoesNotContain("signature", System.Text.Encoding.UTF8.GetString(Robot.Protocol.Codec.ProtocolCodec.Encode(report with { Signature = null, SigningKeyId = null })), StringComparison.OrdinalIgnoreCase);
+        Assert.True(ReportSeal.IsIntact(report with { Signature = "c2ln", SigningKeyId = "0123456789abcdef" }));
     }
 
     [Fact]

@@ -126,6 +126,7 @@ public class RoundTripTests
         Assert.Equal(sample.Profile with { Figures = null }, back.Profile with { Figures = null });
         Assert.Equal(sample.Background.AcceptanceBasis, back.Background.AcceptanceBasis);
         Assert.Equal((sample.Sequence, sample.PreviousReportHash, sample.ReportHash), (back.Sequence, back.PreviousReportHash, back.ReportHash));
+        Assert.Equal((sample.Signature, sample.SigningKeyId), (back.Signature, back.SigningKeyId));
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 21, 29, 36, 123, TimeSpan.Zero), back.Background.Readings[0].T);
         var ack = Assert.IsType<ReportAck>(ProtocolCodec.Decode(Samples.ExtTopic(MessageKind.ReportAck), ProtocolCodec.Encode(Samples.ReportAck())).Message);
         Assert.Equal(Samples.ReportAck() with { Timestamp = new DateTimeOffset(2026, 11, 26, 21, 28, 36, 123, TimeSpan.Zero) }, ack);

@@ -106,9 +106,17 @@ public static class RobotHostBuilder
 
         // Records: the journal, and the outbox after the bridge (it wraps the bridge's message handler to take report acks).
         Validated(services.AddOptions<RecordsOptions>().Bind(config.GetSection(RecordsOptions.Section), Strict), RecordsOptions.Section, r => r.Problems());
-        services.AddSingleton(sp => InspectionJournal.Open(
-            Value<RecordsOptions>(sp).ResolvePath(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory),
-            Value<RobotIdentityOptions>(sp).SerialNumber, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InspectionJournal>>()));
+        // The report signing key (created on first start, refused when others can read it), then the journal that signs with it.
+        services.AddSingleton(sp => ReportSigningKey.LoadOrCreate(
+            Value<RecordsOptions>(sp).ResolveSigningKeyPath(Value<RecordsOptions>(sp).ResolvePath(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory)),
+            sp.GetRequiredService<ILogger<ReportSigningKey>>()));
+        services.AddSingleton(sp =>
+        {
+            // The store's folder first: an unusable store path is a store error, not one about the key that would live beside it.
+            var path = InspectionJournal.CreateFolderFor(Value<RecordsOptions>(sp).ResolvePath(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory));
+            return InspectionJournal.Open(path, Value<RobotIdentityOptions>(sp).SerialNumber, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<InspectionJournal>>(), signingKey: sp.GetRequiredService<ReportSigningKey>());
+        });
         services.AddHostedService(sp => new ReportOutbox(sp.GetRequiredService<InspectionJournal>(), sp.GetRequiredService<MqttLink>(),
             Value<RobotIdentityOptions>(sp).SerialNumber, Value<RecordsOptions>(sp).ResendInterval, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReportOutbox>>()));

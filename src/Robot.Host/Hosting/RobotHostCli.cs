@@ -13,7 +13,7 @@ using Robot.Drivers.Configuration;
 
 namespace Robot.Host.Hosting;
 
-/// <summary>The robot-host command line: run (the service), print-config, selftest, hardware, verify-records, state-chart, version.</summary>
+/// <summary>The robot-host command line: run (the service), print-config, selftest, hardware, verify-records, records-key, state-chart, version.</summary>
 public static class RobotHostCli
 {
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -54,12 +54,14 @@ public static class RobotHostCli
                 return Task.FromResult(PrintConfig(args[1..], stdout, stderr));
             case "verify-records":
                 return Task.FromResult(Records.VerifyRecordsVerb.Run(args[1..], stdout, stderr));
+            case "records-key":
+                return Task.FromResult(Records.RecordsKeyVerb.Run(args[1..], stdout, stderr));
             case "selftest":
                 return Task.FromResult(SelfTest(args.Skip(1), stdout, stderr));
             case "hardware":
                 return Task.FromResult(PrintHardwareMap(args.Skip(1), stdout, stderr));
             default:
-                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, print-config, selftest, hardware, verify-records, state-chart, version");
+                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, print-config, selftest, hardware, verify-records, records-key, state-chart, version");
                 return Task.FromResult(1);
         }
     }
@@ -149,6 +151,8 @@ public static class RobotHostCli
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is HardwareConfigurationException h) return h.Problems;
+            if (x is Robot.Host.Records.ReportSigningKeyException k)
+                return [$"signing key error: {k.Message.Split('\n')[0].Trim()} (check {RecordsOptions.Section}:SigningKeyFile, for example /etc/robot-host/records-signing-key.pem; see docs/records.md)"];
             if (x is Robot.Host.Records.RecordStoreException r)
                 return [$"record store error: {r.Message.Split('\n')[0].Trim()} (check {RecordsOptions.Section}:DatabasePath: a writable file such as /var/lib/robot-host/robot-records.db)"];
             if (x is InvalidDataException && x.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase))

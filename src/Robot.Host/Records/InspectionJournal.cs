@@ -42,11 +42,15 @@ public sealed class InspectionJournal : IDisposable
     private readonly ILogger _log;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _startedHere = new(StringComparer.Ordinal);
+    private readonly ReportSigningKey? _signer;
+    private readonly ReportPublicKeys _ownKeys;
     private bool _disposed;
 
-    private InspectionJournal(SqliteConnection db, string path, string serialNumber, TimeProvider time, ILogger log, int migratedFrom)
+    private InspectionJournal(SqliteConnection db, string path, string serialNumber, TimeProvider time, ILogger log, int migratedFrom, ReportSigningKey? signer)
     {
         _db = db;
+        _signer = signer;
+        _ownKeys = signer?.PublicKeys() ?? ReportPublicKeys.None;
         Path = path;
         SerialNumber = serialNumber;
         _time = time;
@@ -60,6 +64,8 @@ public sealed class InspectionJournal : IDisposable
     public string SerialNumber { get; }
     /// <summary>The schema version the store had before this open (0 for a new store).</summary>
     public int MigratedFrom { get; }
+    /// <summary>The id of the key this journal signs reports with; null when it files them unsigned.</summary>
+    public string? SigningKeyId => _signer?.KeyId;
     public static int SchemaVersion => JournalSchema.Current;
 
     /// <summary>Raised after a report is durably filed (outside the journal's lock). Handlers must not throw.</summary>
@@ -72,19 +78,17 @@ public sealed class InspectionJournal : IDisposable
     /// killed process still loses no committed write (only an operating-system crash could), which is
     /// all a simulated power cut does, and the run no longer waits on the disk for every reading.
     /// </param>
-    public static InspectionJournal Open(string path, string serialNumber, TimeProvider time, ILogger? logger = null, bool survivesPowerLoss = true)
+    /// <param name="signingKey">
+    /// The robot's report signing key: every report filed (and the chain head) is signed with it.
+    /// Without one reports are filed unsigned (verify-records says so); the host always passes one.
+    /// The caller keeps ownership of the key.
+    /// </param>
+    public static InspectionJournal Open(string path, string serialNumber, TimeProvider time, ILogger? logger = null, bool survivesPowerLoss = true,
+        ReportSigningKey? signingKey = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         CheckId(serialNumber, nameof(serialNumber), MessageValidator.MaxIdLength);
-        var full = System.IO.Path.GetFullPath(path);
-        try
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new RecordStoreException($"cannot create the record store's folder for {full}: {ex.Message}", ex);
-        }
+        var full = CreateFolderFor(path);
         var db = Connect(full, SqliteOpenMode.ReadWriteCreate);
         try
         {
@@ -97,7 +101,7 @@ public sealed class InspectionJournal : IDisposable
             var from = JournalSchema.Migrate(db, time);
             var log = logger ?? NullLogger.Instance;
             if (from != JournalSchema.Current) log.LogInformation("record store {Path} migrated from schema {From} to {To}", full, from, JournalSchema.Current);
-            return new InspectionJournal(db, full, serialNumber, time, log, from);
+            return new InspectionJournal(db, full, serialNumber, time, log, from, signingKey);
         }
         catch (SqliteException ex)
         {
@@ -111,8 +115,26 @@ public sealed class InspectionJournal : IDisposable
         }
     }
 
-    /// <summary>Verify the chain of a store file without changing it (read-only; no migration). For the verify-records verb.</summary>
-    public static ChainVerification VerifyFile(string path)
+    /// <summary>Create the store's folder when missing (before its signing key, which by default lives there). Returns the store's full path.</summary>
+    public static string CreateFolderFor(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RecordStoreException($"cannot create the record store's folder for {full}: {ex.Message}", ex);
+        }
+        return full;
+    }
+
+    /// <summary>
+    /// Verify the chain of a store file without changing it (read-only; no migration), signatures
+    /// against <paramref name="keys"/> (none given: every signed report is under an unknown key). For the verify-records verb.
+    /// </summary>
+    public static ChainVerification VerifyFile(string path, ReportPublicKeys? keys = null)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw new RecordStoreException($"there is no record store at {full}");
@@ -125,7 +147,7 @@ public sealed class InspectionJournal : IDisposable
             {
                 throw new RecordStoreException($"{full} is schema version {version}, newer than this robot-host understands ({JournalSchema.Current})");
             }
-            return ChainVerification.Verify(db);
+            return ChainVerification.Verify(db, keys ?? ReportPublicKeys.None, version);
         }
         catch (SqliteException ex)
         {
@@ -283,13 +305,16 @@ public sealed class InspectionJournal : IDisposable
         return filed;
     }
 
-    /// <summary>Verify every report's hash, its link to the one before, the sequence and the indexed columns.</summary>
-    public ChainVerification VerifyChain()
+    /// <summary>
+    /// Verify every report's hash, its link to the one before, the sequence, the indexed columns and
+    /// the signatures: against <paramref name="keys"/>, or by default this journal's own signing key.
+    /// </summary>
+    public ChainVerification VerifyChain(ReportPublicKeys? keys = null)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return ChainVerification.Verify(_db);
+            return ChainVerification.Verify(_db, keys ?? _ownKeys, JournalSchema.Current);
         }
     }
 
@@ -299,7 +324,7 @@ public sealed class InspectionJournal : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var cmd = Command(null, "SELECT canonical_json, report_hash FROM reports WHERE report_id = $id", ("$id", reportId));
+            using var cmd = Command(null, "SELECT canonical_json, report_hash, signature, key_id FROM reports WHERE report_id = $id", ("$id", reportId));
             using var r = cmd.ExecuteReader();
             return r.Read() ? ReadReport(r) : null;
         }
@@ -351,7 +376,7 @@ public sealed class InspectionJournal : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var cmd = Command(null, """
-                SELECT r.canonical_json, r.report_hash FROM reports r
+                SELECT r.canonical_json, r.report_hash, r.signature, r.key_id FROM reports r
                 WHERE NOT EXISTS (SELECT 1 FROM report_acks a WHERE a.report_id = r.report_id)
                 ORDER BY r.sequence
                 """);
@@ -398,6 +423,7 @@ public sealed class InspectionJournal : IDisposable
             if (_disposed) return;
             _disposed = true;
             _db.Dispose();
+            _ownKeys.Dispose();
         }
     }
 
@@ -406,12 +432,14 @@ public sealed class InspectionJournal : IDisposable
         using var tx = _db.BeginTransaction(deferred: false);
         long headSequence;
         string headHash;
-        using (var cmd = Command(tx, "SELECT sequence, report_hash FROM chain_head WHERE id = 1"))
+        using (var cmd = Command(tx, "SELECT sequence, report_hash, signature FROM chain_head WHERE id = 1"))
         using (var r = cmd.ExecuteReader())
         {
             if (!r.Read()) throw new RecordStoreException("the chain head row is missing; run verify-records");
             headSequence = r.GetInt64(0);
             headHash = r.GetString(1);
+            // An unsigned report after signed ones would break the chain for every verifier.
+            if (_signer is null && !r.IsDBNull(2)) throw new RecordStoreException("this store's reports are signed; it takes the robot's signing key to file more");
         }
         if (Exists("SELECT 1 FROM reports WHERE report_id = $id", draft.ReportId, tx))
         {
@@ -421,15 +449,21 @@ public sealed class InspectionJournal : IDisposable
         var canonical = ReportSeal.CanonicalBytes(report);
         var hash = ReportSeal.Hash(canonical);
         // What is stored is what is hashed; hand back the report decoded from those bytes (times cut to milliseconds as on the wire).
-        var filed = Decode<InspectionReport>(canonical) with { ReportHash = hash };
+        // Signed with the robot's key: the hash chain alone can be recomputed by anyone who can write the file.
+        var reportSignature = _signer?.Sign(canonical);
+        var filed = Decode<InspectionReport>(canonical) with { ReportHash = hash, Signature = reportSignature, SigningKeyId = _signer?.KeyId };
+        object signature = reportSignature is { } s ? s : DBNull.Value;
+        object keyId = _signer?.KeyId is { } k ? k : DBNull.Value;
+        object headSignature = _signer?.Sign(ReportSignature.HeadBytes(filed.Sequence, hash)) is { } hs ? hs : DBNull.Value;
         Run(tx, """
-            INSERT INTO reports (sequence, report_id, inspection_id, container_number, verdict, finished_at, previous_hash, report_hash, canonical_json)
-            VALUES ($seq, $id, $inspection, $container, $verdict, $finished, $previous, $hash, $canonical)
+            INSERT INTO reports (sequence, report_id, inspection_id, container_number, verdict, finished_at, previous_hash, report_hash, canonical_json, signature, key_id)
+            VALUES ($seq, $id, $inspection, $container, $verdict, $finished, $previous, $hash, $canonical, $signature, $key)
             """,
             ("$seq", filed.Sequence), ("$id", filed.ReportId), ("$inspection", filed.InspectionId), ("$container", filed.Container.Number),
             ("$verdict", filed.Verdict), ("$finished", RecordTime.Format(filed.FinishedAt)), ("$previous", filed.PreviousReportHash),
-            ("$hash", hash), ("$canonical", canonical));
-        Run(tx, "UPDATE chain_head SET sequence = $seq, report_hash = $hash WHERE id = 1", ("$seq", filed.Sequence), ("$hash", hash));
+            ("$hash", hash), ("$canonical", canonical), ("$signature", signature), ("$key", keyId));
+        Run(tx, "UPDATE chain_head SET sequence = $seq, report_hash = $hash, signature = $signature, key_id = $key WHERE id = 1",
+            ("$seq", filed.Sequence), ("$hash", hash), ("$signature", headSignature), ("$key", keyId));
         Run(tx, "UPDATE inspections SET filed_sequence = $seq WHERE inspection_id = $id", ("$seq", filed.Sequence), ("$id", filed.InspectionId));
         tx.Commit();
         return filed;
@@ -488,8 +522,14 @@ public sealed class InspectionJournal : IDisposable
         }
     }
 
+    /// <summary>A stored report as sent and shown: its canonical bytes with the hash, and the signature and key id when it has them.</summary>
     private static InspectionReport ReadReport(SqliteDataReader r) =>
-        Decode<InspectionReport>((byte[])r.GetValue(0)) with { ReportHash = r.GetString(1) };
+        Decode<InspectionReport>((byte[])r.GetValue(0)) with
+        {
+            ReportHash = r.GetString(1),
+            Signature = r.IsDBNull(2) ? null : r.GetString(2),
+            SigningKeyId = r.IsDBNull(3) ? null : r.GetString(3),
+        };
 
     private static T Decode<T>(string json) where T : class => Decode<T>(System.Text.Encoding.UTF8.GetBytes(json));
 

@@ -90,7 +90,22 @@ internal static class JournalSchema
             BEGIN SELECT RAISE(ABORT, 'acknowledgements are immutable'); END;
         """;
 
-    public static readonly IReadOnlyList<string> Steps = [V1, V2];
+    /// <summary>
+    /// v3: report signatures. Each report filed from v3 on carries the base64 ECDSA P-256 signature
+    /// of its canonical bytes and the signing key's id; the chain head carries a signature of its
+    /// sequence and hash. Reports filed before stay unsigned (NULL) and are reported as such.
+    /// </summary>
+    public const string V3 = """
+        ALTER TABLE reports ADD COLUMN signature TEXT NULL;
+        ALTER TABLE reports ADD COLUMN key_id TEXT NULL;
+        ALTER TABLE chain_head ADD COLUMN signature TEXT NULL;
+        ALTER TABLE chain_head ADD COLUMN key_id TEXT NULL;
+        """;
+
+    /// <summary>The first version whose reports carry signatures.</summary>
+    public const int SignedVersion = 3;
+
+    public static readonly IReadOnlyList<string> Steps = [V1, V2, V3];
 
     public static int Current => Steps.Count;
 

@@ -176,6 +176,9 @@ public static class Verdicts
 /// A finished (or interrupted) inspection, immutable once filed. reportHash is the SHA-256 (hex) of
 /// the report's canonical JSON with reportHash left out; previousReportHash chains it to the report
 /// filed before it (64 zeros for the first), so a maintainer can verify the whole chain.
+/// signature is the robot's ECDSA P-256/SHA-256 signature (IEEE P1363, base64) of the same canonical
+/// bytes, by the key named signingKeyId (16 hex digits of the SHA-256 of its SubjectPublicKeyInfo);
+/// both are left out of the canonical bytes like reportHash, and absent on reports filed before signing.
 /// </summary>
 public sealed record InspectionReport
 {
@@ -201,6 +204,8 @@ public sealed record InspectionReport
     public required IReadOnlyList<HotSpot> HotSpots { get; init; }
     public required string PreviousReportHash { get; init; }
     public string? ReportHash { get; init; }
+    public string? Signature { get; init; }
+    public string? SigningKeyId { get; init; }
 }
 
 /// <summary>A client's receipt for a report; the robot keeps re-sending a report until it gets one.</summary>

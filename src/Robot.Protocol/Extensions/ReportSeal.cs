@@ -5,8 +5,8 @@ namespace Robot.Protocol.Extensions;
 
 /// <summary>
 /// A report's seal, as the contract defines it: the canonical form is the codec's deterministic
-/// JSON of the report with reportHash left out (null), and reportHash is the lower-case hex
-/// SHA-256 of those bytes. The robot seals with it and every client checks with it, so the
+/// JSON of the report with reportHash, signature and signingKeyId left out (null), and reportHash
+/// is the lower-case hex SHA-256 of those bytes (the robot's signature covers the same bytes). The robot seals with it and every client checks with it, so the
 /// definition lives once, beside the report's own record.
 /// </summary>
 public static class ReportSeal
@@ -14,7 +14,7 @@ public static class ReportSeal
     public static byte[] CanonicalBytes(InspectionReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return ProtocolCodec.Encode(report with { ReportHash = null });
+        return ProtocolCodec.Encode(report with { ReportHash = null, Signature = null, SigningKeyId = null });
     }
 
     public static string Hash(ReadOnlySpan<byte> canonicalBytes) => Convert.ToHexStringLower(SHA256.HashData(canonicalBytes));

@@ -62,6 +62,8 @@ public class ConfigurationValidationTests
     [InlineData("Link:BrokerUri", "http://example", "Link")]
     [InlineData("Records:ResendInterval", "00:00:00", "Records:ResendInterval")]
     [InlineData("Records:DatabasePath", "records/", "Records:DatabasePath")]
+    [InlineData("Records:SigningKeyFile", "keys/", "Records:SigningKeyFile")]
+    [InlineData("Records:SigningKeyFile", "", "Records:SigningKeyFile")]
     [InlineData("Records:Path", "x.db", "Path")]
     [InlineData("Motion:MessageMaxAge", "00:00:00", "Motion:MessageMaxAge")]
     [InlineData("Motion:MessageMaxAge", "1.00:00:00", "Motion:MessageMaxAge")]

@@ -50,7 +50,7 @@ public class MigrationTests
         using (var raw = store.Raw())
         {
             Assert.Equal(InspectionJournal.SchemaVersion, Convert.ToInt32(TempStore.Scalar(raw, "SELECT max(version) FROM schema_version")));
-            Assert.Equal(2L, TempStore.Scalar(raw, "SELECT count(*) FROM schema_version"));
+            Assert.Equal((long)InspectionJournal.SchemaVersion, TempStore.Scalar(raw, "SELECT count(*) FROM schema_version"));
         }
         var kept = journal.GetReport("rpt-insp-old-1");
         Assert.NotNull(kept);
@@ -64,7 +64,11 @@ public class MigrationTests
         Assert.Equal([0.11, 0.13], recovered.Points.Single().Readings.Select(r => r.RawUSvPerH));
         Assert.Equal(0, recovered.PlannedPoints); // v1 did not journal the plan
         Assert.Equal(AckOutcome.Acknowledged, journal.Acknowledge("rpt-insp-old-1", v1Report.ReportHash!, "fleet", T0));
-        Assert.True(journal.VerifyChain().Ok);
+        // The old report stays unsigned and says so; the one filed after the upgrade is signed.
+        var verified = journal.VerifyChain();
+        Assert.True(verified.Ok, verified.ToString());
+        Assert.Equal((2L, 1L, 1L, journal.SigningKeyId), (verified.Count, verified.Signed, verified.Unsigned, verified.SignedBy));
+        Assert.Contains("1 unsigned (reports 1-1", verified.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

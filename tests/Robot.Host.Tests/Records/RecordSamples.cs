@@ -55,7 +55,17 @@ internal static class RecordSamples
 
     public static FakeTimeProvider Clock() => new(T0);
 
-    public static InspectionJournal Open(string path, FakeTimeProvider clock) => InspectionJournal.Open(path, Serial, clock);
+    /// <summary>A journal that signs with the key beside the store (created there on first use), as the host composes it.</summary>
+    public static InspectionJournal Open(string path, FakeTimeProvider clock) => InspectionJournal.Open(path, Serial, clock, signingKey: KeyBeside(path));
+
+    /// <summary>A journal without a signing key: files unsigned reports, as a robot-host before signing did.</summary>
+    public static InspectionJournal OpenUnsigned(string path, FakeTimeProvider clock) => InspectionJournal.Open(path, Serial, clock);
+
+    /// <summary>The signing key at the default place for the store at <paramref name="dbPath"/>.</summary>
+    public static ReportSigningKey KeyBeside(string dbPath) => ReportSigningKey.LoadOrCreate(new RecordsOptions().ResolveSigningKeyPath(dbPath));
+
+    /// <summary>The public key file of the default key beside the store.</summary>
+    public static string PublicKeyBeside(string dbPath) => ReportSignature.PublicKeyPathFor(new RecordsOptions().ResolveSigningKeyPath(dbPath));
 
     public static ContainerInfo Container(string number = "MSKU9070323") => new() { Number = number, Type = ContainerTypes.Forty, X = 40, Y = 12, Theta = 0 };
 

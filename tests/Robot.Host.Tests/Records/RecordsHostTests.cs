@@ -53,7 +53,8 @@ public class RecordsHostTests
         }
         var (code, stdout, stderr) = Verify("--db", store.DbPath);
         Assert.Equal(0, code);
-        Assert.Equal($"verify-records: {store.DbPath}: 2 reports, chain OK", stdout.Trim());
+        using var key = KeyBeside(store.DbPath);
+        Assert.Equal($"verify-records: {store.DbPath}: 2 reports, chain OK, 2 signed (key {key.KeyId})", stdout.Trim());
         Assert.Empty(stderr);
     }
 
@@ -99,7 +100,7 @@ public class RecordsHostTests
         var (code, stdout, stderr) = Verify("--config", config);
 
         Assert.True(code == 0, stderr);
-        Assert.Equal($"verify-records: {store.DbPath}: 1 reports, chain OK", stdout.Trim());
+        Assert.StartsWith($"verify-records: {store.DbPath}: 1 reports, chain OK, 1 signed (key ", stdout.Trim(), StringComparison.Ordinal);
 
         (code, _, stderr) = Verify($"--config={store.PathFor("none.json")}");
         Assert.Equal(1, code);

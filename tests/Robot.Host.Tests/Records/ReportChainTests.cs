@@ -26,10 +26,12 @@ public class ReportChainTests
         Assert.Equal(3, reports.Select(r => r.ReportHash).Distinct().Count());
         foreach (var r in reports)
         {
-            // The contract: SHA-256 hex of the codec's JSON with reportHash left out, checkable by anyone from the wire form.
+            // The contract: SHA-256 hex of the codec's JSON with reportHash (and the signature over the same bytes) left out, checkable by anyone from the wire form.
             var wire = ProtocolCodec.Encode(r);
             Assert.True(ProtocolCodec.TryDecode<InspectionReport>(wire, out var received, out _));
-            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ProtocolCodec.Encode(received! with { ReportHash = null }))), r.ReportHash);
+            Assert.NotNull(received!.Signature);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                ProtocolCodec.Encode(received with { ReportHash = null, Signature = null, SigningKeyId = null }))), r.ReportHash);
             Assert.Equal(ProtocolCodec.EncodeToString(r), ProtocolCodec.EncodeToString(journal.GetReport(r.ReportId)!));
         }
         var ok = journal.VerifyChain();
@@ -66,7 +68,8 @@ public class ReportChainTests
     public void Rehashing_an_edited_report_breaks_the_next_link()
     {
         using var store = new TempStore();
-        using var journal = Open(store.DbPath, Clock());
+        // Unsigned, to see the hash chain alone (signed, report 1's signature is the first to fail: SignedRecordsTests).
+        using var journal = OpenUnsigned(store.DbPath, Clock());
         var reports = FileThree(journal);
         // A careful forger edits report 1 and stores its new hash too: report 2 still names the old one.
         var forged = reports[0] with { VerdictReason = "nothing to see", ReportHash = null };

@@ -27,6 +27,12 @@ public class ReportOutboxTests
         Assert.Equal(a.ReportId, first.ReportId);
         Assert.Equal(a.ReportHash, first.ReportHash);
         Assert.True(ReportSeal.IsIntact(first), "the received report hashes to its reportHash");
+        // ...and carries the robot's signature of the same bytes, checkable with the robot's public key alone.
+        Assert.Equal((rig.Journal.SigningKeyId, a.Signature), (first.SigningKeyId, first.Signature));
+        using (var keys = ReportPublicKeys.Load([PublicKeyBeside(rig.Journal.Path)]))
+        {
+            Assert.True(keys.Verify(first.SigningKeyId!, ReportSeal.CanonicalBytes(first), first.Signature!));
+        }
 
         // The robot's connection drops and comes back: the report goes out again at once, no clock advance.
         await rig.Broker.DropClientAsync(rig.RobotLink.ClientId);

@@ -485,6 +485,8 @@ internal static class Samples
         HotSpots = [new HotSpot { Face = "left", AlongM = 6.6, HeightM = 1.25, X = 44.6, Y = 12.0, DoseRateUSvPerH = 0.43, NetUSvPerH = 0.3725, Decision = PointDecisions.Exceeds, PointId = "L-07-2-h", AreaPointIds = ["L-07-2"] }],
         PreviousReportHash = "4f1c0e7d9a3b5c8e2d6f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809",
         ReportHash = "9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877665544",
+        Signature = "3q2+7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
+        SigningKeyId = "0f1e2d3c4b5a6978",
     };
 
     public static ReportAck ReportAck() => new()

@@ -20,8 +20,14 @@ public sealed class SimulatedRobotStoreTests : IDisposable
         Assert.NotNull(store);
         Assert.StartsWith(Path.GetTempPath(), store, StringComparison.Ordinal);
         Assert.True(File.Exists(store), $"{store} was not created");
+        // Its report signing key is temporary too, beside the store (never the packaged /etc/robot-host one).
+        var key = Path.ChangeExtension(store, null) + "-signing-key.pem";
+        Assert.True(File.Exists(key), $"{key} was not created");
+        Assert.True(File.Exists(Path.ChangeExtension(store, null) + "-signing-key-public.pem"));
         await robot.DisposeAsync();
         Assert.False(File.Exists(store), $"{store} is still there");
+        Assert.False(File.Exists(key), $"{key} is still there");
+        Assert.False(File.Exists(Path.ChangeExtension(store, null) + "-signing-key-public.pem"));
         Assert.False(File.Exists(store + "-wal"));
         Assert.False(File.Exists(store + "-shm"));
     }
