@@ -13,7 +13,7 @@ using Robot.Drivers.Configuration;
 
 namespace Robot.Host.Hosting;
 
-/// <summary>The robot-host command line: run (the service), print-config, selftest, hardware, verify-records, records-key, state-chart, version.</summary>
+/// <summary>The robot-host command line: run (the service), print-config, selftest, hardware, verify-records, records-key, broker-account, state-chart, version.</summary>
 public static class RobotHostCli
 {
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -56,12 +56,14 @@ public static class RobotHostCli
                 return Task.FromResult(Records.VerifyRecordsVerb.Run(args[1..], stdout, stderr));
             case "records-key":
                 return Task.FromResult(Records.RecordsKeyVerb.Run(args[1..], stdout, stderr));
+            case "broker-account":
+                return Task.FromResult(BrokerAccountVerb.Run(args[1..], stdout, stderr));
             case "selftest":
                 return Task.FromResult(SelfTest(args.Skip(1), stdout, stderr));
             case "hardware":
                 return Task.FromResult(PrintHardwareMap(args.Skip(1), stdout, stderr));
             default:
-                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, print-config, selftest, hardware, verify-records, records-key, state-chart, version");
+                stderr.WriteLine($"robot-host: unknown verb '{verb}'. Verbs: run, print-config, selftest, hardware, verify-records, records-key, broker-account, state-chart, version");
                 return Task.FromResult(1);
         }
     }

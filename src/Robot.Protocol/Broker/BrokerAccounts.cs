@@ -155,8 +155,35 @@ public sealed class BrokerAccounts
         return accounts;
     }
 
+    /// <summary>
+    /// Writes the accounts to <paramref name="path"/>, owner-only (0600), whole or not at all (a
+    /// temporary file renamed over the old one).
+    /// </summary>
+    public void Save(string path)
+    {
+        var temporary = path + ".new";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(temporary, Encoding.UTF8, options))
+        {
+            writer.WriteLine("# name:role:robots:hash (docs/security.md); edit with robot-host broker-account");
+            foreach (var account in All) writer.WriteLine(account.ToLine());
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Why this account file must not be used: group or others may read or write it (null when it is owner-only, or not on Unix).</summary>
+    public static string? UnsafePermissions(string path)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(path)) return null;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        return (mode & others) != 0 ? $"{path} may be read or written by group or others (chmod 600 {path})" : null;
+    }
+
     public static BrokerAccounts Load(string path)
     {
+        if (UnsafePermissions(path) is { } why) throw new UnauthorizedAccessException(why);
         var accounts = new BrokerAccounts();
         foreach (var a in Parse(File.ReadLines(path), path)) accounts.Add(a);
         return accounts;

@@ -294,6 +294,43 @@ public sealed class BrokerSecurityTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Accounts_from_the_account_file_sign_in_with_their_role()
+    {
+        var dir = Directory.CreateTempSubdirectory("robot-broker-accounts-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "accounts");
+            var accounts = new BrokerAccounts();
+            accounts.Add(new BrokerAccount("fleet-1", ClientRole.Fleet, ["*"], PasswordHash.Create("fleet-secret-1")));
+            accounts.Save(file);
+            await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0, AccountsFile = file });
+            await using var fleet = new MqttLink(new MqttLinkOptions { BrokerUri = broker.Uri, ClientId = "fleet-1", Username = "fleet-1", Password = "fleet-secret-1" }, TimeProvider.System);
+            using var timeout = new CancellationTokenSource(Patience);
+            await fleet.StartAsync(timeout.Token);
+
+            Assert.True(await fleet.PublishAsync(Json(Vda(MessageKind.Order), "{}")));
+            Assert.False(await fleet.PublishAsync(Json(Ext(MessageKind.Teleop), "{}"))); // a fleet manager does not drive by hand
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("officer:officer:*", "expected name:role:robots:hash")]
+    [InlineData("a:admin:*:pbkdf2-sha256$1$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==", "role 'admin'")]
+    [InlineData("a:officer::pbkdf2-sha256$1$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==", "no robot")]
+    [InlineData("a:officer:*:plaintext", "hash")]
+    [InlineData("a b:officer:*:pbkdf2-sha256$1$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==", "account name")]
+    public void A_bad_account_line_is_named(string line, string expected)
+    {
+        var ex = Assert.Throws<FormatException>(() => BrokerAccounts.Parse(["# comment", line], "accounts"));
+        Assert.Contains("accounts line 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     private static CommandRequest Command(string name) => new()
     {
         CommandId = Guid.NewGuid().ToString("N"),
