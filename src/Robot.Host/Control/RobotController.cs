@@ -349,6 +349,10 @@ public sealed class RobotController
         }
     }
 
+    /// <summary>Every input refused so far (state.errors keeps only the newest): each bad message counts once or more.</summary>
+    public long InputErrorsTotal => Interlocked.Read(ref _inputErrorsTotal);
+    private long _inputErrorsTotal;
+
     /// <summary>Record a message that could not be decoded (it changes nothing else).</summary>
     public void ReportBadInput(string topic, ProtocolError error)
     {
@@ -590,6 +594,7 @@ public sealed class RobotController
             ErrorReferences = refs.Select(r => new ErrorReference { ReferenceKey = r.Key, ReferenceValue = r.Value.Length > 200 ? r.Value[..200] : r.Value }).ToList(),
         };
         _inputErrors.Add((error, _time.GetUtcNow()));
+        Interlocked.Increment(ref _inputErrorsTotal);
         // Bounded: a flood of bad input must not grow the state message without limit.
         if (_inputErrors.Count > 20) _inputErrors.RemoveAt(0);
         MarkStateChanged();
