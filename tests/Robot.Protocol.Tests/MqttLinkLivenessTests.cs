@@ -7,7 +7,7 @@ namespace Robot.Protocol.Tests;
 
 /// <summary>
 /// Issue 11 (availability): a frozen broker went unnoticed for 240 s because MQTTnet pings only an
-/// idle link. The link's own liveness ping runs on its TimeProvider (stepped here), busy or idle;
+/// idle link. The link's own liveness ping runs on its network clock (stepped here), busy or idle;
 /// the network is real loopback through a proxy that can freeze. Nothing asserts wall-clock time.
 /// </summary>
 public sealed class MqttLinkLivenessTests : IAsyncLifetime
@@ -35,7 +35,7 @@ public sealed class MqttLinkLivenessTests : IAsyncLifetime
             // Reconnects wait on the fake clock, which only the test moves.
             MinReconnectDelay = TimeSpan.FromMinutes(1),
             MaxReconnectDelay = TimeSpan.FromMinutes(1),
-        }, _time);
+        }, _time, networkTime: _time);
         _link.ConnectionChanged += up =>
         {
             if (!up) _lost.TrySetResult();
@@ -107,5 +107,21 @@ public sealed class MqttLinkLivenessTests : IAsyncLifetime
         Assert.True(_link.IsConnected);
         Assert.False(_lost.Task.IsCompleted);
         Assert.Equal(1, _link.ConnectCount);
+    }
+
+    [Fact]
+    public async Task A_jump_of_the_callers_clock_does_not_drop_a_healthy_link()
+    {
+        // A fake clock that jumps hours at once (the web session tests) or a simulator running 100x:
+        // the ping's deadline is on the network clock, real unless given, so neither cuts it short.
+        var jumpy = new FakeTimeProvider();
+        await using var link = new MqttLink(new MqttLinkOptions { BrokerUri = _broker.Uri, ClientId = "jumpy", KeepAlive = KeepAlive }, jumpy);
+        using (var cts = new CancellationTokenSource(Patience)) await link.StartAsync(cts.Token);
+
+        jumpy.Advance(TimeSpan.FromHours(3));
+
+        Assert.Equal(0, link.PingsSent);
+        Assert.True(link.IsConnected);
+        Assert.True(await link.PublishAsync(new LinkMessage("robot/v1/LIVE-1/telemetry", new byte[8], 1)));
     }
 }

@@ -19,6 +19,7 @@ public sealed class MqttLink : IAsyncDisposable
 {
     private readonly MqttLinkOptions _options;
     private readonly TimeProvider _time;
+    private readonly TimeProvider _networkTime;
     private readonly ILogger _log;
     private readonly IMqttClient _client;
     private readonly ConcurrentDictionary<string, int> _subscriptions = new();
@@ -39,12 +40,21 @@ public sealed class MqttLink : IAsyncDisposable
     private long _pingsSent, _pingsAnswered;
     private int _maxInboundPayloadBytes = Codec.ProtocolCodec.DefaultMaxPayloadBytes;
 
-    public MqttLink(MqttLinkOptions options, TimeProvider time, ILogger? logger = null)
+    /// <param name="options">How to reach the broker.</param>
+    /// <param name="time">The caller's clock: reconnect backoff and request deadlines.</param>
+    /// <param name="logger">Where the link logs.</param>
+    /// <param name="networkTime">
+    /// The clock of the liveness ping: the real clock unless a test steps it. Not the caller's clock,
+    /// as for the link's other network deadlines: a simulator's virtual clock runs up to 100 times
+    /// fast and a test's fake clock jumps hours at once, and no broker answers a ping in no real time.
+    /// </param>
+    public MqttLink(MqttLinkOptions options, TimeProvider time, ILogger? logger = null, TimeProvider? networkTime = null)
     {
         var problem = options.Validate();
         if (problem is not null) throw new ArgumentException($"Link: {problem}", nameof(options));
         _options = options;
         _time = time;
+        _networkTime = networkTime ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
         _trustedAuthorities = string.IsNullOrWhiteSpace(options.CaCertificateFile) ? null : MqttLinkOptions.LoadCertificateAuthorities(options.CaCertificateFile);
         _client = new MqttClientFactory().CreateMqttClient();
@@ -358,7 +368,7 @@ public sealed class MqttLink : IAsyncDisposable
     /// frozen broker (SIGSTOP, a dead NAT entry) went unnoticed for minutes while its writes piled up
     /// in socket buffers. So every keep-alive period, busy or idle, the link sends its own PINGREQ; a
     /// ping still unanswered one period later means the broker is gone, found within two periods.
-    /// On the link's TimeProvider, so tests can step it.
+    /// On the network clock (see the constructor), so tests can step it.
     /// </summary>
     private void StartLiveness()
     {
@@ -370,7 +380,7 @@ public sealed class MqttLink : IAsyncDisposable
             _pingCancel = new CancellationTokenSource();
             _ping = null;
             _unanswered = false;
-            _liveness = _time.CreateTimer(static l => ((MqttLink)l!).OnLivenessTick(), this, _options.KeepAlive, _options.KeepAlive);
+            _liveness = _networkTime.CreateTimer(static l => ((MqttLink)l!).OnLivenessTick(), this, _options.KeepAlive, _options.KeepAlive);
         }
     }
 
