@@ -12,6 +12,7 @@ public static class BenchCommand
         command.Subcommands.Add(ProcedureBench.Create());
         command.Subcommands.Add(PlannerBench.Create());
         command.Subcommands.Add(SweepBench.Create());
+        command.Subcommands.Add(EstopBench.Create());
         return command;
     }
 }

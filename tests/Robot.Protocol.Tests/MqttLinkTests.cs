@@ -141,6 +141,31 @@ public sealed class MqttLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_oversized_payload_is_not_copied_but_reported_with_its_length()
+    {
+        var topic = Samples.ExtTopic(MessageKind.Command);
+        var receiver = NewLink("receiver");
+        receiver.MaxInboundPayloadBytes = 1000;
+        var inbox = new Inbox(receiver);
+        await StartAsync(receiver);
+        await receiver.SubscribeAsync(topic, qos: 1);
+        var sender = NewLink("sender");
+        await StartAsync(sender);
+
+        Assert.True(await sender.PublishAsync(new LinkMessage(topic, new byte[5000], 1) { CorrelationData = new byte[] { 7 } }));
+        Assert.True(await sender.PublishAsync(new LinkMessage(topic, new byte[1000], 1)));
+
+        var big = await inbox.WaitForAsync(m => m.DroppedPayloadLength > 0, "the oversized message");
+        Assert.True(big.Payload.IsEmpty);
+        Assert.Equal(5000, big.DroppedPayloadLength);
+        Assert.Equal(new byte[] { 7 }, big.CorrelationData.ToArray());
+        var fits = await inbox.WaitForAsync(m => m.DroppedPayloadLength == 0, "the message at the limit");
+        Assert.Equal(1000, fits.Payload.Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => receiver.MaxInboundPayloadBytes = 0);
+        Assert.Equal(1000, receiver.MaxInboundPayloadBytes);
+    }
+
+    [Fact]
     public async Task Publish_on_a_link_that_is_not_connected_returns_false()
     {
         var link = NewLink("idle");

@@ -18,6 +18,13 @@ namespace Robot.Host.Link;
 /// never crashing), hands it to the RobotController, and publishes connection, state, visualization,
 /// telemetry, events and the factsheet.
 /// </summary>
+/// <remarks>
+/// The intake (the link's receive thread) never waits: an emergency stop is recognised and latched
+/// right there, and everything else goes into a bounded queue that a worker drains, so no burst of
+/// other traffic can queue in front of a stop (issue 11 measured 0.3 to 1.7 s behind one). A full
+/// queue refuses what does not fit (commands get a busy answer). Replies go out through their own
+/// sender, so no broker acknowledgement is awaited on the way in.
+/// </remarks>
 public sealed class ProtocolBridge : BackgroundService
 {
     private readonly MqttLink _link;
@@ -30,6 +37,10 @@ public sealed class ProtocolBridge : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Channel<RobotEvent> _events = Channel.CreateBounded<RobotEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<(LinkMessage Message, long Seq)> _intake = Channel.CreateBounded<(LinkMessage, long)>(new BoundedChannelOptions(IntakeCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<LinkMessage> _replies = Channel.CreateBounded<LinkMessage>(new BoundedChannelOptions(ReplyCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly string _commandTopic;
+    private long _intakeSeq, _lastEmergencyStopSeq = -1, _queuedBytes, _refused;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _connectionHeader, _stateHeader, _visualizationHeader, _factsheetHeader, _telemetrySeq;
     private volatile bool _stateRequested, _factsheetRequested;
@@ -46,14 +57,27 @@ public sealed class ProtocolBridge : BackgroundService
         _telemetry = telemetry.Value;
         _time = time;
         _log = log;
+        _commandTopic = Topic(MessageKind.Command);
         _robot.EventRaised += e => _events.Writer.TryWrite(e);
     }
+
+    /// <summary>How many received messages may wait for the worker; more are refused.</summary>
+    public const int IntakeCapacity = 2048;
+    /// <summary>How many payload bytes may wait for the worker (a queue of large orders is bounded by bytes first).</summary>
+    public const long IntakeMaxBytes = 16L * 1024 * 1024;
+    /// <summary>Replies waiting for the sender; more are dropped (the requester times out and may retry).</summary>
+    public const int ReplyCapacity = 1024;
+
+    /// <summary>Messages refused because the intake queue was full, since start.</summary>
+    public long IntakeRefused => Interlocked.Read(ref _refused);
 
     public string Topic(MessageKind kind) => TopicScheme.For(_id.Manufacturer, _id.SerialNumber, kind);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _link.SetWill(ConnectionMessage(ConnectionState.ConnectionBroken));
+        // Checked by the link before it copies a payload: an oversized one is refused by its length alone.
+        _link.MaxInboundPayloadBytes = _telemetry.MaxPayloadBytes;
         _link.MessageReceived = OnMessageAsync;
         _link.ConnectionChanged += OnConnectionChanged;
         foreach (var kind in new[] { MessageKind.Order, MessageKind.InstantActions, MessageKind.Teleop, MessageKind.Command, MessageKind.Operator })
@@ -74,7 +98,10 @@ public sealed class ProtocolBridge : BackgroundService
             _log.LogWarning("could not say OFFLINE ({Problem}): the broker will announce CONNECTIONBROKEN", _link.LastStopProblem ?? "unknown");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(PublishLoopAsync(stoppingToken), IntakeWorkerAsync(stoppingToken), ReplySenderAsync(stoppingToken));
+
+    private async Task PublishLoopAsync(CancellationToken stoppingToken)
     {
         var telemetryPeriod = TimeSpan.FromSeconds(1 / _telemetry.RateHz);
         var visualizationPeriod = TimeSpan.FromSeconds(1 / _telemetry.VisualizationRateHz);
@@ -170,26 +197,129 @@ public sealed class ProtocolBridge : BackgroundService
         });
     }
 
-    private async Task OnMessageAsync(LinkMessage message)
+    /// <summary>
+    /// The intake, on the link's receive thread: never blocks and never awaits. An emergency stop is
+    /// latched here; everything else is queued for the worker, or refused when the queue is full.
+    /// </summary>
+    private Task OnMessageAsync(LinkMessage message)
     {
+        var seq = Interlocked.Increment(ref _intakeSeq);
+        if (message.Topic == _commandTopic && TryEmergencyStop(message, seq)) return Task.CompletedTask;
+        var bytes = message.Payload.Length;
+        if (Interlocked.Add(ref _queuedBytes, bytes) > IntakeMaxBytes || !_intake.Writer.TryWrite((message, seq)))
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes);
+            RefuseOverflow(message);
+        }
+        return Task.CompletedTask;
+    }
+
+    private static ReadOnlySpan<byte> EmergencyStopName => "\"emergencyStop\""u8;
+
+    /// <summary>
+    /// The e-stop's own path: a cheap look for its name (no other command carries it), then a full
+    /// decode of that one message, and the latch at once. False for anything else, which is queued
+    /// (and decoded again by the worker, which refuses it as before if it is not a valid e-stop).
+    /// </summary>
+    private bool TryEmergencyStop(LinkMessage message, long seq)
+    {
+        if (message.Payload.Span.IndexOf(EmergencyStopName) < 0) return false;
+        var result = ProtocolCodec.Decode(message.Topic, message.Payload.Span, _telemetry.MaxPayloadBytes);
+        if (result.Message is not CommandRequest { Command: CommandNames.EmergencyStop } request) return false;
+        // Before the latch, so a reset queued ahead of this stop is seen as older than it.
+        Volatile.Write(ref _lastEmergencyStopSeq, seq);
+        var response = _robot.HandleCommand(request);
+        Reply(message, response);
+        Wake();
+        return true;
+    }
+
+    private void RefuseOverflow(LinkMessage message)
+    {
+        Interlocked.Increment(ref _refused);
+        Interlocked.Increment(ref _refusedInEpisode);
+        // One report per overload (the worker logs the count when the queue drains): a flood must not become a flood of logs.
+        if (Interlocked.Exchange(ref _overloadReported, 1) == 0)
+        {
+            _log.LogWarning("intake queue full ({Capacity} messages or {Bytes} MiB): refusing messages until it drains", IntakeCapacity, IntakeMaxBytes / (1024 * 1024));
+            _robot.ReportBadInput(message.Topic, new ProtocolError(ProtocolErrorCode.Busy, "the robot's intake queue is full: messages are refused until it drains; resend"));
+        }
+        if (message.ResponseTopic is not null && message.Topic == _commandTopic)
+        {
+            Reply(message, new CommandResponse
+            {
+                CommandId = "",
+                Command = "",
+                Accepted = false,
+                Code = ProtocolErrorCode.Busy,
+                Message = "the robot's intake queue is full; resend",
+                Timestamp = _time.GetUtcNow(),
+            });
+        }
+    }
+
+    private int _overloadReported;
+    private long _refusedInEpisode;
+
+    private async Task IntakeWorkerAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (message, seq) in _intake.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Interlocked.Add(ref _queuedBytes, -message.Payload.Length);
+                try
+                {
+                    Handle(message, seq);
+                }
+                catch (Exception ex)
+                {
+                    // A handler bug must never stop the intake: log it and carry on.
+                    _log.LogError(ex, "handling a message on {Topic} failed", message.Topic);
+                }
+                if (_intake.Reader.Count == 0 && Interlocked.Exchange(ref _overloadReported, 0) == 1)
+                {
+                    _log.LogWarning("intake queue drained: {Count} message(s) were refused while it was full", Interlocked.Exchange(ref _refusedInEpisode, 0));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReplySenderAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var reply in _replies.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await _link.PublishAsync(reply, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Handle(LinkMessage message, long seq)
+    {
+        if (message.DroppedPayloadLength > 0)
+        {
+            // Refused by its length before the link copied it.
+            if (!TopicScheme.TryParse(message.Topic, out var address))
+            {
+                var unknown = ProtocolCodec.Decode(message.Topic, default);
+                Refuse(message, unknown.Address, unknown.Error!);
+                return;
+            }
+            Refuse(message, address, new ProtocolError(ProtocolErrorCode.PayloadTooLarge, $"payload is {message.DroppedPayloadLength} bytes, the limit is {_telemetry.MaxPayloadBytes}"));
+            return;
+        }
         var result = ProtocolCodec.Decode(message.Topic, message.Payload.Span, _telemetry.MaxPayloadBytes);
         if (!result.IsSuccess)
         {
-            _log.LogWarning("refused message on {Topic}: {Error}", message.Topic, result.Error);
-            _robot.ReportBadInput(message.Topic, result.Error!);
-            if (result.Address.Kind == MessageKind.Command && message.ResponseTopic is not null && result.Address.SerialNumber is not null)
-            {
-                await RespondAsync(message, new CommandResponse
-                {
-                    CommandId = "",
-                    Command = "",
-                    Accepted = false,
-                    Code = result.Error!.Code,
-                    Message = result.Error.ToString(),
-                    Timestamp = _time.GetUtcNow(),
-                }).ConfigureAwait(false);
-            }
-            Wake();
+            Refuse(message, result.Address, result.Error!);
             return;
         }
         if (result.Message is Vda5050Message header && (header.SerialNumber != _id.SerialNumber || header.Manufacturer != _id.Manufacturer))
@@ -214,19 +344,53 @@ public sealed class ProtocolBridge : BackgroundService
             case TeleopCommand teleop:
                 if (_robot.HandleTeleop(teleop) is not null) Wake();
                 break;
+            case CommandRequest { Command: CommandNames.ResetEmergencyStop } reset when seq < Volatile.Read(ref _lastEmergencyStopSeq):
+                // Sent before an emergency stop that overtook it in the queue: it must not undo that stop.
+                _robot.ReportBadInput(message.Topic, new ProtocolError(ProtocolErrorCode.EmergencyStopActive,
+                    "an emergency stop arrived after this reset was sent; check the robot and send the reset again", "$.command"));
+                Reply(message, new CommandResponse
+                {
+                    CommandId = reset.CommandId,
+                    Command = reset.Command,
+                    Accepted = false,
+                    Code = ProtocolErrorCode.EmergencyStopActive,
+                    Message = "an emergency stop arrived after this reset was sent; check the robot and send the reset again",
+                    Timestamp = _time.GetUtcNow(),
+                });
+                Wake();
+                break;
             case CommandRequest request:
                 var response = _robot.HandleCommand(request);
                 if (response.Accepted && request.Command is CommandNames.ListReports or CommandNames.GetReport)
                 {
                     response = AnswerReportQuery(request, response);
                 }
-                await RespondAsync(message, response).ConfigureAwait(false);
+                Reply(message, response);
                 Wake();
                 break;
             case OperatorPresence presence:
                 _robot.HandleOperatorPresence(presence);
                 break;
         }
+    }
+
+    private void Refuse(LinkMessage message, TopicAddress address, ProtocolError error)
+    {
+        _log.LogWarning("refused message on {Topic}: {Error}", message.Topic, error);
+        _robot.ReportBadInput(message.Topic, error);
+        if (address.Kind == MessageKind.Command && message.ResponseTopic is not null && address.SerialNumber is not null)
+        {
+            Reply(message, new CommandResponse
+            {
+                CommandId = "",
+                Command = "",
+                Accepted = false,
+                Code = error.Code,
+                Message = error.ToString(),
+                Timestamp = _time.GetUtcNow(),
+            });
+        }
+        Wake();
     }
 
     private CommandResponse AnswerReportQuery(CommandRequest request, CommandResponse admitted)
@@ -256,11 +420,13 @@ public sealed class ProtocolBridge : BackgroundService
             : admitted with { Message = $"report {report.ReportId}", Report = report };
     }
 
-    private Task RespondAsync(LinkMessage request, CommandResponse response)
+    /// <summary>Queue a reply for the sender: nothing on the way in waits for the broker's acknowledgement.</summary>
+    private void Reply(LinkMessage request, CommandResponse response)
     {
         // MQTT 5 clients get the answer on their response topic; MQTT 3.1.1 clients can watch robot/v1/{serial}/responses.
         var topic = request.ResponseTopic ?? Topic(MessageKind.Response);
-        return _link.PublishAsync(new LinkMessage(topic, ProtocolCodec.Encode(response), 1) { CorrelationData = request.CorrelationData });
+        if (!_replies.Writer.TryWrite(new LinkMessage(topic, ProtocolCodec.Encode(response), 1) { CorrelationData = request.CorrelationData }))
+            _log.LogDebug("reply queue full: the answer to {CommandId} is dropped", response.CommandId);
     }
 
     private void Wake() => Volatile.Read(ref _wake).TrySetResult();

@@ -19,6 +19,7 @@ public sealed class MqttLink : IAsyncDisposable
 {
     private readonly MqttLinkOptions _options;
     private readonly TimeProvider _time;
+    private readonly TimeProvider _networkTime;
     private readonly ILogger _log;
     private readonly IMqttClient _client;
     private readonly ConcurrentDictionary<string, int> _subscriptions = new();
@@ -30,13 +31,30 @@ public sealed class MqttLink : IAsyncDisposable
     private LinkMessage? _will;
     private Task? _loop;
     private int _connectCount;
+    // Liveness: our own PINGREQ every keep-alive period, busy or idle (see StartLiveness).
+    private readonly Lock _livenessGate = new();
+    private ITimer? _liveness;
+    private Task? _ping;
+    private CancellationTokenSource? _pingCancel;
+    private volatile bool _unanswered;
+    private long _pingsSent, _pingsAnswered;
+    private int _maxInboundPayloadBytes = Codec.ProtocolCodec.DefaultMaxPayloadBytes;
 
-    public MqttLink(MqttLinkOptions options, TimeProvider time, ILogger? logger = null)
+    /// <param name="options">How to reach the broker.</param>
+    /// <param name="time">The caller's clock: reconnect backoff and request deadlines.</param>
+    /// <param name="logger">Where the link logs.</param>
+    /// <param name="networkTime">
+    /// The clock of the liveness ping: the real clock unless a test steps it. Not the caller's clock,
+    /// as for the link's other network deadlines: a simulator's virtual clock runs up to 100 times
+    /// fast and a test's fake clock jumps hours at once, and no broker answers a ping in no real time.
+    /// </param>
+    public MqttLink(MqttLinkOptions options, TimeProvider time, ILogger? logger = null, TimeProvider? networkTime = null)
     {
         var problem = options.Validate();
         if (problem is not null) throw new ArgumentException($"Link: {problem}", nameof(options));
         _options = options;
         _time = time;
+        _networkTime = networkTime ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
         _trustedAuthorities = string.IsNullOrWhiteSpace(options.CaCertificateFile) ? null : MqttLinkOptions.LoadCertificateAuthorities(options.CaCertificateFile);
         _client = new MqttClientFactory().CreateMqttClient();
@@ -61,6 +79,22 @@ public sealed class MqttLink : IAsyncDisposable
 
     /// <summary>How many times the link has connected (1 after the first connect).</summary>
     public int ConnectCount => Volatile.Read(ref _connectCount);
+
+    /// <summary>Liveness pings sent (one per keep-alive period while connected, whatever the traffic).</summary>
+    public long PingsSent => Interlocked.Read(ref _pingsSent);
+
+    /// <summary>Liveness pings the broker answered.</summary>
+    public long PingsAnswered => Interlocked.Read(ref _pingsAnswered);
+
+    /// <summary>
+    /// The largest payload copied out of MQTTnet for <see cref="MessageReceived"/>. A longer one is
+    /// not copied: the handler gets it with an empty payload and <see cref="LinkMessage.DroppedPayloadLength"/> set.
+    /// </summary>
+    public int MaxInboundPayloadBytes
+    {
+        get => Volatile.Read(ref _maxInboundPayloadBytes);
+        set => Volatile.Write(ref _maxInboundPayloadBytes, value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive"));
+    }
 
     /// <summary>Sets the last will, sent by the broker when this link drops without a clean stop.</summary>
     public void SetWill(LinkMessage will)
@@ -211,6 +245,7 @@ public sealed class MqttLink : IAsyncDisposable
         {
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
+        StopLiveness();
         if (!_client.IsConnected)
         {
             LastStopProblem = "not connected when stopping";
@@ -270,6 +305,7 @@ public sealed class MqttLink : IAsyncDisposable
         {
             try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
+        StopLiveness();
         // Disposing the client closes the transport without sending DISCONNECT.
         _client.Dispose();
     }
@@ -289,6 +325,7 @@ public sealed class MqttLink : IAsyncDisposable
         {
             if (!_client.IsConnected)
             {
+                StopLiveness();
                 try
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -300,6 +337,8 @@ public sealed class MqttLink : IAsyncDisposable
                             .WithTopicFilter(filter, (MqttQualityOfServiceLevel)qos).Build(), CancellationToken.None).WaitAsync(stop).ConfigureAwait(false);
                     }
                     delay = _options.MinReconnectDelay;
+                    // Before announcing the connection, so the first check is one period after it.
+                    StartLiveness();
                     Interlocked.Increment(ref _connectCount);
                     _log.LogInformation("connected to {Broker} as {ClientId}", _options.BrokerUri, _options.ClientId);
                     RaiseConnectionChanged(true);
@@ -318,8 +357,88 @@ public sealed class MqttLink : IAsyncDisposable
                     continue;
                 }
             }
-            // Connected: sleep until a drop wakes us (or a slow periodic check, in case an event was missed).
+            // Connected: sleep until a drop or an unanswered ping wakes us (or a slow periodic check, in case an event was missed).
             try { await _wake.WaitAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+            if (_unanswered && !stop.IsCancellationRequested) await DropSilentConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// MQTTnet pings only a link that has sent nothing for a keep-alive period, so a busy link to a
+    /// frozen broker (SIGSTOP, a dead NAT entry) went unnoticed for minutes while its writes piled up
+    /// in socket buffers. So every keep-alive period, busy or idle, the link sends its own PINGREQ; a
+    /// ping still unanswered one period later means the broker is gone, found within two periods.
+    /// On the network clock (see the constructor), so tests can step it.
+    /// </summary>
+    private void StartLiveness()
+    {
+        lock (_livenessGate)
+        {
+            _liveness?.Dispose();
+            _pingCancel?.Cancel();
+            _pingCancel?.Dispose();
+            _pingCancel = new CancellationTokenSource();
+            _ping = null;
+            _unanswered = false;
+            _liveness = _networkTime.CreateTimer(static l => ((MqttLink)l!).OnLivenessTick(), this, _options.KeepAlive, _options.KeepAlive);
+        }
+    }
+
+    private void StopLiveness()
+    {
+        lock (_livenessGate)
+        {
+            _liveness?.Dispose();
+            _liveness = null;
+            _pingCancel?.Cancel();
+            _pingCancel?.Dispose();
+            _pingCancel = null;
+            _ping = null;
+            _unanswered = false;
+        }
+    }
+
+    private void OnLivenessTick()
+    {
+        lock (_livenessGate)
+        {
+            if (_liveness is null || _pingCancel is null || _unanswered) return;
+            if (_ping is { IsCompletedSuccessfully: false })
+            {
+                // Sent a whole period ago and still no PINGRESP (or it failed): the run loop drops the connection.
+                _unanswered = true;
+                _wake.Release();
+                return;
+            }
+            Interlocked.Increment(ref _pingsSent);
+            var token = _pingCancel.Token;
+            // Off the timer's thread: the send may wait on a full socket.
+            var ping = Task.Run(() => _client.PingAsync(token), token);
+            _ = ping.ContinueWith(static (t, l) =>
+            {
+                if (t.IsCompletedSuccessfully) Interlocked.Increment(ref ((MqttLink)l!)._pingsAnswered);
+                else _ = t.Exception; // observed: a failed ping is judged at the next tick
+            }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ping = ping;
+        }
+    }
+
+    /// <summary>The broker did not answer a ping within a keep-alive period: treat it as a dropped connection.</summary>
+    private async Task DropSilentConnectionAsync()
+    {
+        StopLiveness();
+        if (!_client.IsConnected) return;
+        _log.LogWarning("broker {Broker} did not answer a ping within {KeepAlive} s: dropping the connection", _options.BrokerUri, _options.KeepAlive.TotalSeconds);
+        try
+        {
+            // An already cancelled token: no DISCONNECT is written to a broker that reads nothing (the
+            // socket just closes, so a live broker sends our will); MQTTnet then closes the transport and
+            // raises Disconnected as for any drop, and the run loop reconnects.
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.UnspecifiedError }, new CancellationToken(true)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _log.LogDebug(ex, "closing the silent connection");
         }
     }
 
@@ -393,7 +512,10 @@ public sealed class MqttLink : IAsyncDisposable
             builder = builder.WithWillTopic(will.Topic).WithWillPayload(will.Payload.ToArray())
                 .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)will.QualityOfService).WithWillRetain(will.Retain);
         }
-        return builder.Build();
+        var options = builder.Build();
+        // No Nagle: a teleop sample or a command must not wait behind telemetry for the previous segment's ACK.
+        if (options.ChannelOptions is MqttClientTcpOptions tcp) tcp.NoDelay = true;
+        return options;
     }
 
     private static MqttApplicationMessage Build(LinkMessage message)
@@ -411,10 +533,14 @@ public sealed class MqttLink : IAsyncDisposable
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         var m = e.ApplicationMessage;
-        var message = new LinkMessage(m.Topic, m.Payload.ToArray(), (int)m.QualityOfServiceLevel, m.Retain)
+        // The size is checked before the copy: an oversized payload is never copied, only reported.
+        var length = m.Payload.Length;
+        var tooLarge = length > MaxInboundPayloadBytes;
+        var message = new LinkMessage(m.Topic, tooLarge ? ReadOnlyMemory<byte>.Empty : m.Payload.ToArray(), (int)m.QualityOfServiceLevel, m.Retain)
         {
             ResponseTopic = m.ResponseTopic,
             CorrelationData = m.CorrelationData ?? ReadOnlyMemory<byte>.Empty,
+            DroppedPayloadLength = tooLarge ? length : 0,
         };
         if (m.Topic == ResponseTopic)
         {

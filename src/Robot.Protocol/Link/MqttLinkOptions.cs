@@ -67,4 +67,9 @@ public sealed record LinkMessage(string Topic, ReadOnlyMemory<byte> Payload, int
     public string? ResponseTopic { get; init; }
     /// <summary>MQTT 5 correlation data, echoed by the responder.</summary>
     public ReadOnlyMemory<byte> CorrelationData { get; init; }
+    /// <summary>
+    /// Non-zero when the payload that arrived was this many bytes, more than the receiving link's
+    /// MaxInboundPayloadBytes: it was not copied, and <see cref="Payload"/> is empty.
+    /// </summary>
+    public long DroppedPayloadLength { get; init; }
 }
