@@ -232,11 +232,19 @@ public static class EstopBench
                 MinimumLogLevel = LogLevel.Error,
             };
             options.Config["Safety:TeleopMaxTtl"] = "00:00:01";
+            // The broker's own per-connection limit (200/s) would cut the flood before the robot saw it:
+            // lifted here, so the bench measures the robot's intake under any flood the broker can carry.
+            options.Config["Broker:MaxPublishesPerSecond"] = "100000";
             var robot = await SimulatedRobot.StartAsync(options, ct).ConfigureAwait(false);
             var links = new List<MqttLink>();
             try
             {
-                foreach (var name in new[] { "flood", "operator", "hop" }) links.Add(await ConnectAsync(uri, name, ct).ConfigureAwait(false));
+                // Each client signs in with its own account: the flood and the operator as officers, the hop watcher as an observer.
+                foreach (var (name, role) in new[] { ("flood", ClientRole.Officer), ("operator", ClientRole.Officer), ("hop", ClientRole.Observer) })
+                {
+                    var account = $"bench-{name}";
+                    links.Add(await ConnectAsync(uri, name, account, robot.IssueAccount(account, role), ct).ConfigureAwait(false));
+                }
                 await links[2].SubscribeAsync(TopicScheme.For(Manufacturer, Serial, MessageKind.Command), 1, ct).ConfigureAwait(false);
                 for (var i = 0; i < 500 && !robot.Link.IsConnected; i++) await Task.Delay(20, ct).ConfigureAwait(false);
                 if (!robot.Link.IsConnected) throw new TimeoutException("the robot did not connect to the broker");
@@ -250,9 +258,9 @@ public static class EstopBench
             }
         }
 
-        private static async Task<MqttLink> ConnectAsync(Uri uri, string name, CancellationToken ct)
+        private static async Task<MqttLink> ConnectAsync(Uri uri, string name, string username, string password, CancellationToken ct)
         {
-            var link = new MqttLink(new MqttLinkOptions { BrokerUri = uri, ClientId = $"bench-{name}-{Environment.ProcessId}" }, TimeProvider.System);
+            var link = new MqttLink(new MqttLinkOptions { BrokerUri = uri, ClientId = $"bench-{name}-{Environment.ProcessId}", Username = username, Password = password }, TimeProvider.System);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             try
