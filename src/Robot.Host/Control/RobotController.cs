@@ -353,6 +353,9 @@ public sealed class RobotController
     public long InputErrorsTotal => Interlocked.Read(ref _inputErrorsTotal);
     private long _inputErrorsTotal;
 
+    /// <summary>One more refused input that state.errors already stands for (an overload refuses many with one error).</summary>
+    public void CountRefusedInput() => Interlocked.Increment(ref _inputErrorsTotal);
+
     /// <summary>Record a message that could not be decoded (it changes nothing else).</summary>
     public void ReportBadInput(string topic, ProtocolError error)
     {

@@ -244,6 +244,10 @@ public sealed class ProtocolBridge : BackgroundService
             _log.LogWarning("intake queue full ({Capacity} messages or {Bytes} MiB): refusing messages until it drains", IntakeCapacity, IntakeMaxBytes / (1024 * 1024));
             _robot.ReportBadInput(message.Topic, new ProtocolError(ProtocolErrorCode.Busy, "the robot's intake queue is full: messages are refused until it drains; resend"));
         }
+        else
+        {
+            _robot.CountRefusedInput(); // in the total, not again in state.errors
+        }
         if (message.ResponseTopic is not null && message.Topic == _commandTopic)
         {
             Reply(message, new CommandResponse
@@ -374,9 +378,14 @@ public sealed class ProtocolBridge : BackgroundService
         }
     }
 
+    private long _refusedMessages;
+
     private void Refuse(LinkMessage message, TopicAddress address, ProtocolError error)
     {
-        _log.LogWarning("refused message on {Topic}: {Error}", message.Topic, error);
+        // Every refusal is in state.errors and counted; the log takes the first hundred and then every
+        // thousandth, so that a flood of bad input does not become a flood of the journal.
+        var n = Interlocked.Increment(ref _refusedMessages);
+        if (n <= 100 || n % 1000 == 0) _log.LogWarning("refused message on {Topic} ({Count} refused so far): {Error}", message.Topic, n, error);
         _robot.ReportBadInput(message.Topic, error);
         if (address.Kind == MessageKind.Command && message.ResponseTopic is not null && address.SerialNumber is not null)
         {
