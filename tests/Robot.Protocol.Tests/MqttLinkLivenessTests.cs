@@ -115,7 +115,7 @@ public sealed class MqttLinkLivenessTests : IAsyncLifetime
         // A fake clock that jumps hours at once (the web session tests) or a simulator running 100x:
         // the ping's deadline is on the network clock, real unless given, so neither cuts it short.
         var jumpy = new FakeTimeProvider();
-        await using var link = new MqttLink(new MqttLinkOptions { BrokerUri = _broker.Uri, ClientId = "jumpy", KeepAlive = KeepAlive }, jumpy);
+        await using var link = new MqttLink(new MqttLinkOptions { BrokerUri = _broker.Uri, ClientId = "jumpy", KeepAlive = KeepAlive, Username = "jumpy", Password = _broker.Accounts.Issue("jumpy", ClientRole.Robot, "LIVE-1") }, jumpy);
         using (var cts = new CancellationTokenSource(Patience)) await link.StartAsync(cts.Token);
 
         jumpy.Advance(TimeSpan.FromHours(3));

@@ -149,7 +149,7 @@ public sealed class MqttLinkTests : IAsyncLifetime
         var inbox = new Inbox(receiver);
         await StartAsync(receiver);
         await receiver.SubscribeAsync(topic, qos: 1);
-        var sender = NewLink("sender");
+        var sender = NewLink("sender", role: ClientRole.Officer);
         await StartAsync(sender);
 
         Assert.True(await sender.PublishAsync(new LinkMessage(topic, new byte[5000], 1) { CorrelationData = new byte[] { 7 } }));

@@ -44,4 +44,30 @@ public sealed class BrokerFailureTests
         Assert.Equal(0, rightCode);
         Assert.Equal("no robots seen", right.ToString().Trim());
     }
+
+    [Fact]
+    public async Task The_password_can_come_from_the_environment_and_stay_out_of_the_process_list()
+    {
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+        var secret = broker.Accounts.Issue("officer-env", ClientRole.Officer);
+        var url = broker.Uri.ToString();
+        // Process-wide, but no other test gives --username without --password.
+        Environment.SetEnvironmentVariable(Robot.Remote.Cli.GlobalOptions.PasswordVariable, secret);
+        try
+        {
+            var right = new StringWriter();
+            var code = await RemoteCli.RunAsync(["--broker", url, "--username", "officer-env", "robots", "--window", "0.1"], right, TextWriter.Null, TimeProvider.System)
+                .WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(0, code);
+            Environment.SetEnvironmentVariable(Robot.Remote.Cli.GlobalOptions.PasswordVariable, "wrong");
+            var wrong = new StringWriter();
+            var wrongCode = await RemoteCli.RunAsync(["--broker", url, "--timeout", "5", "--username", "officer-env", "robots"], TextWriter.Null, wrong, TimeProvider.System)
+                .WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.True(wrongCode == 2, wrong.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Robot.Remote.Cli.GlobalOptions.PasswordVariable, null);
+        }
+    }
 }

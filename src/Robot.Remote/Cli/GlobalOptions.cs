@@ -23,9 +23,11 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public const string PasswordVariable = "ROBOT_BROKER_PASSWORD";
+
     public Option<string?> Password { get; } = new("--password")
     {
-        Description = "Broker password (needs --username)",
+        Description = "Broker password (needs --username; or set ROBOT_BROKER_PASSWORD, which other users cannot read in the process list)",
         Recursive = true,
     };
 
@@ -78,6 +80,8 @@ internal sealed class GlobalOptions
         var username = parse.GetValue(Username);
         var password = parse.GetValue(Password);
         if (password is not null && username is null) throw new UsageException($"{Password.Name} needs {Username.Name}");
+        // A password on the command line is visible to every user of the machine (ps): the environment is not.
+        if (password is null && username is not null) password = Environment.GetEnvironmentVariable(PasswordVariable);
         var timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout));
         return new RobotClientOptions
         {
