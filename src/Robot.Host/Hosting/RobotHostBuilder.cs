@@ -94,6 +94,13 @@ public static class RobotHostBuilder
         services.TryAddSingleton<IInspectionRecorder>(sp => new JournalRecorder(sp.GetRequiredService<InspectionJournal>()));
         services.AddSingleton(sp => new JournalWriter(sp.GetRequiredService<IInspectionRecorder>(), sp.GetRequiredService<ILogger<JournalWriter>>()));
         services.AddSingleton(sp => new MqttLink(Value<MqttLinkOptions>(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
+        // The control intake's own connection (ControlLink): same broker and account, its own client id.
+        services.AddSingleton(sp =>
+        {
+            var main = Value<MqttLinkOptions>(sp);
+            var id = main.ClientId.Length + ControlLink.ClientIdSuffix.Length <= 64 ? main.ClientId + ControlLink.ClientIdSuffix : main.ClientId[..(64 - ControlLink.ClientIdSuffix.Length)] + ControlLink.ClientIdSuffix;
+            return new ControlLink(new MqttLink(main.WithClientId(id), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MqttLink>>()));
+        });
 
         if (config.GetValue<bool>("Broker:Embedded"))
         {

@@ -28,6 +28,13 @@ namespace Robot.Host.Link;
 public sealed class ProtocolBridge : BackgroundService
 {
     private readonly MqttLink _link;
+    /// <summary>
+    /// Where orders, instant actions, teleop, commands and operator presence arrive and command replies
+    /// leave: a connection of its own (<see cref="ControlLink"/>), so telemetry, state and reports on
+    /// <see cref="_link"/> never sit in front of them in a socket buffer; the main link when there is none.
+    /// </summary>
+    private readonly MqttLink _intakeLink;
+    private bool SeparateControl => !ReferenceEquals(_intakeLink, _link);
     private readonly RobotController _robot;
     private readonly RobotHardware _hw;
     private readonly Procedure.JournalWriter _journal;
@@ -46,9 +53,10 @@ public sealed class ProtocolBridge : BackgroundService
     private volatile bool _stateRequested, _factsheetRequested;
 
     public ProtocolBridge(MqttLink link, RobotController robot, RobotHardware hardware, Procedure.JournalWriter journal, IOptions<RobotIdentityOptions> id, IOptions<SafetyOptions> safety,
-        IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<ProtocolBridge> log)
+        IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<ProtocolBridge> log, ControlLink? control = null)
     {
         _link = link;
+        _intakeLink = control?.Link ?? link;
         _robot = robot;
         _hw = hardware;
         _journal = journal;
@@ -77,14 +85,16 @@ public sealed class ProtocolBridge : BackgroundService
     {
         _link.SetWill(ConnectionMessage(ConnectionState.ConnectionBroken));
         // Checked by the link before it copies a payload: an oversized one is refused by its length alone.
-        _link.MaxInboundPayloadBytes = _telemetry.MaxPayloadBytes;
-        _link.MessageReceived = OnMessageAsync;
+        _intakeLink.MaxInboundPayloadBytes = _telemetry.MaxPayloadBytes;
+        _intakeLink.MessageReceived = OnMessageAsync;
         _link.ConnectionChanged += OnConnectionChanged;
+        if (SeparateControl) _intakeLink.ConnectionChanged += OnControlConnectionChanged;
         foreach (var kind in new[] { MessageKind.Order, MessageKind.InstantActions, MessageKind.Teleop, MessageKind.Command, MessageKind.Operator })
         {
-            _ = _link.SubscribeAsync(Topic(kind), kind == MessageKind.Teleop ? 0 : 1, cancellationToken);
+            _ = _intakeLink.SubscribeAsync(Topic(kind), kind == MessageKind.Teleop ? 0 : 1, cancellationToken);
         }
-        // The host runs (and stays safe) without a broker: the link keeps trying in the background.
+        // The host runs (and stays safe) without a broker: the links keep trying in the background.
+        if (SeparateControl) _intakeLink.StartInBackground();
         _link.StartInBackground();
         return base.StartAsync(cancellationToken);
     }
@@ -92,6 +102,8 @@ public sealed class ProtocolBridge : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // No more commands first; then OFFLINE on the main link, which carries the will.
+        if (SeparateControl) await _intakeLink.StopAsync(null, cancellationToken).ConfigureAwait(false);
         if (await _link.StopAsync(ConnectionMessage(ConnectionState.Offline), cancellationToken).ConfigureAwait(false))
             _log.LogInformation("published OFFLINE and disconnected");
         else
@@ -183,10 +195,37 @@ public sealed class ProtocolBridge : BackgroundService
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
+    /// <summary>
+    /// The robot is linked only when it can both hear commands and be heard: both connections up. It
+    /// says ONLINE once both are (its inbound topics are subscribed by then: nothing sent after ONLINE
+    /// is lost), and again after any reconnection.
+    /// </summary>
+    private void OnControlConnectionChanged(bool up)
+    {
+        Volatile.Write(ref _controlUp, up);
+        LinkChanged();
+    }
+
     private void OnConnectionChanged(bool up)
     {
+        Volatile.Write(ref _mainUp, up);
+        if (!SeparateControl) Volatile.Write(ref _controlUp, up);
+        LinkChanged();
+    }
+
+    // From the links' own events: the client's IsConnected may still say true while its disconnect is being reported.
+    private bool _mainUp, _controlUp;
+
+    private void LinkChanged()
+    {
+        var up = Volatile.Read(ref _mainUp) && Volatile.Read(ref _controlUp);
         _robot.SetBrokerLink(up);
-        if (!up) return;
+        if (!up)
+        {
+            Interlocked.Exchange(ref _announced, 0);
+            return;
+        }
+        if (Interlocked.Exchange(ref _announced, 1) == 1) return;
         // Fire and forget from the link's thread: announce ourselves, then the loop publishes state.
         _ = Task.Run(async () =>
         {
@@ -196,6 +235,8 @@ public sealed class ProtocolBridge : BackgroundService
             Wake();
         });
     }
+
+    private int _announced;
 
     /// <summary>
     /// The intake, on the link's receive thread: never blocks and never awaits. An emergency stop is
@@ -298,7 +339,7 @@ public sealed class ProtocolBridge : BackgroundService
         {
             await foreach (var reply in _replies.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await _link.PublishAsync(reply, stoppingToken).ConfigureAwait(false);
+                await _intakeLink.PublishAsync(reply, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -23,6 +23,14 @@ public sealed class MqttLinkOptions
 
     public bool UseTls => BrokerUri.Scheme is "mqtts" or "ssl" or "tls";
 
+    /// <summary>The same broker, account and timings under another client id (a second connection of one client).</summary>
+    public MqttLinkOptions WithClientId(string clientId)
+    {
+        var copy = (MqttLinkOptions)MemberwiseClone();
+        copy.ClientId = clientId;
+        return copy;
+    }
+
     /// <summary>Returns the first thing wrong with these options, or null.</summary>
     public string? Validate()
     {
