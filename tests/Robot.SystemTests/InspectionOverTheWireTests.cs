@@ -54,7 +54,9 @@ public class InspectionOverTheWireTests
         Assert.Equal(48, report.Points.Count(p => p.Kind is null));
         Assert.Equal(Verdicts.Pass, report.Verdict);
         // Anyone can check the hash: SHA-256 of the canonical JSON without the hash field.
-        var hash = Convert.ToHexStringLower(SHA256.HashData(ProtocolCodec.Encode(report with { ReportHash = null })));
+        // As an outside verifier does (docs/records.md): the hash covers the report without its seal (hash, signature, key id).
+        Assert.NotNull(report.Signature);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(ProtocolCodec.Encode(report with { ReportHash = null, Signature = null, SigningKeyId = null })));
         Assert.Equal(report.ReportHash, hash);
         Assert.Equal(summary.ReportHash, hash);
 

@@ -148,6 +148,8 @@ public sealed class BrokerOptions
     /// <summary>PEM certificate and key: the broker speaks TLS. Required (with AccountsFile) off loopback.</summary>
     public string? CertificateFile { get; set; }
     public string? CertificateKeyFile { get; set; }
+    /// <summary>PEM CA of client certificates (optional mutual TLS): a certificate's common name names its account.</summary>
+    public string? ClientCertificateAuthorityFile { get; set; }
 
     [Range(2, 10_000)]
     public int MaxConnections { get; set; } = 64;
@@ -165,6 +167,7 @@ public sealed class BrokerOptions
         AccountsFile = AccountsFile,
         CertificateFile = CertificateFile,
         CertificateKeyFile = CertificateKeyFile,
+        ClientCertificateAuthorityFile = ClientCertificateAuthorityFile,
         MaxConnections = MaxConnections,
         ConnectTimeout = ConnectTimeout,
         MaxPublishesPerSecond = MaxPublishesPerSecond,

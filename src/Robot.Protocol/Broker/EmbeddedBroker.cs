@@ -18,6 +18,11 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>PEM certificate (chain) and its private key: the listener speaks TLS (mqtts).</summary>
     public string? CertificateFile { get; set; }
     public string? CertificateKeyFile { get; set; }
+    /// <summary>
+    /// PEM certificate authority for client certificates (mutual TLS, optional): a client may sign in
+    /// with a certificate this CA signed instead of a password; its common name (CN) names its account.
+    /// </summary>
+    public string? ClientCertificateAuthorityFile { get; set; }
     /// <summary>Open connections at once, counted from the TCP accept (before CONNECT).</summary>
     public int MaxConnections { get; set; } = 64;
     /// <summary>A connection that has not sent CONNECT by then is closed.</summary>
@@ -34,6 +39,18 @@ public sealed class EmbeddedBrokerOptions
         if (!IPAddress.TryParse(BindAddress, out var address)) return $"BindAddress '{BindAddress}' is not an IP address";
         if (Port is < 0 or > 65535) return $"Port {Port} is outside 0..65535";
         if (string.IsNullOrWhiteSpace(CertificateFile) != string.IsNullOrWhiteSpace(CertificateKeyFile)) return "set both CertificateFile and CertificateKeyFile, or neither";
+        if (!string.IsNullOrWhiteSpace(ClientCertificateAuthorityFile))
+        {
+            if (!UseTls) return "ClientCertificateAuthorityFile needs TLS (CertificateFile, CertificateKeyFile)";
+            try
+            {
+                if (LoadClientAuthorities().Count == 0) return $"ClientCertificateAuthorityFile: no PEM certificate in {ClientCertificateAuthorityFile}";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            {
+                return $"ClientCertificateAuthorityFile: cannot read {ClientCertificateAuthorityFile}: {ex.Message}";
+            }
+        }
         if (MaxConnections is < 2 or > 10_000) return $"MaxConnections {MaxConnections} is outside 2..10000";
         if (ConnectTimeout < TimeSpan.FromMilliseconds(100) || ConnectTimeout > TimeSpan.FromMinutes(1)) return $"ConnectTimeout {ConnectTimeout} is outside 0.1 s..1 min";
         if (MaxPublishesPerSecond is < 10 or > 100_000) return $"MaxPublishesPerSecond {MaxPublishesPerSecond} is outside 10..100000";
@@ -59,6 +76,13 @@ public sealed class EmbeddedBrokerOptions
             }
         }
         return null;
+    }
+
+    internal System.Security.Cryptography.X509Certificates.X509Certificate2Collection LoadClientAuthorities()
+    {
+        var collection = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        collection.ImportFromPemFile(ClientCertificateAuthorityFile!);
+        return collection;
     }
 
     internal System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate()
@@ -121,6 +145,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 .WithEncryptedEndpointBoundIPV6Address(IPAddress.None).WithEncryptedEndpointPort(port)
                 .WithEncryptionCertificate(options.LoadCertificate())
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+            if (!string.IsNullOrWhiteSpace(options.ClientCertificateAuthorityFile))
+            {
+                var authorities = options.LoadClientAuthorities();
+                builder = builder.WithClientCertificate((_, certificate, _, _) => ClientCertificateIsTrusted(certificate, authorities));
+            }
         }
         else
         {
@@ -135,6 +164,23 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         await server.StartAsync().ConfigureAwait(false);
         log.LogInformation("embedded MQTT broker listening on {Uri} with {Accounts} account(s) from file", broker.Uri, accounts.Count);
         return broker;
+    }
+
+    /// <summary>
+    /// A client certificate is optional (a client may use a password instead); one that is sent must
+    /// chain to the configured client CA, or the TLS handshake fails.
+    /// </summary>
+    private static bool ClientCertificateIsTrusted(System.Security.Cryptography.X509Certificates.X509Certificate? presented,
+        System.Security.Cryptography.X509Certificates.X509Certificate2Collection authorities)
+    {
+        if (presented is null) return true;
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")); // client authentication
+        return chain.Build(certificate);
     }
 
     private void Enforce(EmbeddedBrokerOptions options, bool loopback)
@@ -156,7 +202,19 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         server.ValidatingConnectionAsync += async e =>
         {
             BrokerAccount? account = null;
-            if (!string.IsNullOrEmpty(e.UserName))
+            if (e.ClientCertificate is { } certificate)
+            {
+                // Already checked against the client CA in the handshake: its common name names the account.
+                var name = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+                account = Accounts.Find(name);
+                if (account is null || (!string.IsNullOrEmpty(e.UserName) && e.UserName != name))
+                {
+                    Refuse("connection", e.ClientId, $"certificate for '{name}' names no account{(string.IsNullOrEmpty(e.UserName) ? "" : $" of user '{e.UserName}'")}");
+                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.NotAuthorized;
+                    return;
+                }
+            }
+            else if (!string.IsNullOrEmpty(e.UserName))
             {
                 account = Accounts.Authenticate(e.UserName, e.Password);
                 if (account is null)

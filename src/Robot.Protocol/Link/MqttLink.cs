@@ -27,6 +27,7 @@ public sealed class MqttLink : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly X509Certificate2Collection? _trustedAuthorities;
+    private readonly X509Certificate2? _clientCertificate;
     private string? _certificateProblem;
     private LinkMessage? _will;
     private Task? _loop;
@@ -57,6 +58,7 @@ public sealed class MqttLink : IAsyncDisposable
         _networkTime = networkTime ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
         _trustedAuthorities = string.IsNullOrWhiteSpace(options.CaCertificateFile) ? null : MqttLinkOptions.LoadCertificateAuthorities(options.CaCertificateFile);
+        _clientCertificate = string.IsNullOrWhiteSpace(options.ClientCertificateFile) ? null : options.LoadClientCertificate();
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -505,6 +507,7 @@ public sealed class MqttLink : IAsyncDisposable
             {
                 tls.UseTls();
                 tls.WithCertificateValidationHandler(ValidateBrokerCertificate);
+                if (_clientCertificate is { } mine) tls.WithClientCertificates([mine]);
             });
         }
         if (_will is { } will)

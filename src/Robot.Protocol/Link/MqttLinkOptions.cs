@@ -16,6 +16,12 @@ public sealed class MqttLinkOptions
     /// not used) and its name must match the BrokerUri host. Null or blank: the system's trusted roots.
     /// </summary>
     public string? CaCertificateFile { get; set; }
+    /// <summary>
+    /// This client's own certificate and key (PEM), for a broker that signs clients in by certificate
+    /// (mutual TLS) instead of, or besides, a password. Needs mqtts://.
+    /// </summary>
+    public string? ClientCertificateFile { get; set; }
+    public string? ClientCertificateKeyFile { get; set; }
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -40,6 +46,16 @@ public sealed class MqttLinkOptions
         if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 64) return "ClientId must be 1 to 64 characters";
         if (Password is not null && Username is null) return "Password is set but Username is not";
         if (KeepAlive < TimeSpan.FromSeconds(1)) return "KeepAlive must be at least 1 s";
+        if (string.IsNullOrWhiteSpace(ClientCertificateFile) != string.IsNullOrWhiteSpace(ClientCertificateKeyFile)) return "set both ClientCertificateFile and ClientCertificateKeyFile, or neither";
+        if (!string.IsNullOrWhiteSpace(ClientCertificateFile))
+        {
+            if (!UseTls) return $"ClientCertificateFile is set but BrokerUri '{BrokerUri}' is not mqtts://";
+            try { using var _ = LoadClientCertificate(); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            {
+                return $"ClientCertificateFile: cannot load {ClientCertificateFile} with {ClientCertificateKeyFile}: {ex.Message}";
+            }
+        }
         if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay) return "reconnect delays must be positive and Max >= Min";
         if (!string.IsNullOrWhiteSpace(CaCertificateFile) && CaCertificateFile is { } ca)
         {
@@ -55,6 +71,13 @@ public sealed class MqttLinkOptions
             }
         }
         return null;
+    }
+
+    /// <summary>The client certificate with its key, in a form SslStream can use on Linux (PKCS#12, not an ephemeral key).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 LoadClientCertificate()
+    {
+        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(ClientCertificateFile!, ClientCertificateKeyFile);
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
     }
 
     /// <summary>The certificates of a PEM file (CERTIFICATE blocks; anything else in it is ignored).</summary>

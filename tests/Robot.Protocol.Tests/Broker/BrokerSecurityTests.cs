@@ -331,6 +331,67 @@ public sealed class BrokerSecurityTests : IAsyncLifetime
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Over_TLS_a_client_certificate_from_the_client_CA_signs_in_as_the_account_its_common_name_names()
+    {
+        var dir = Directory.CreateTempSubdirectory("robot-broker-mtls-").FullName;
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var ca = global::Robot.TestSupport.TlsTestBroker.CreateAuthority("CN=Port CA", now);
+            using var otherCa = global::Robot.TestSupport.TlsTestBroker.CreateAuthority("CN=Someone Else's CA", now);
+            string F(string name) => Path.Combine(dir, name);
+            File.WriteAllText(F("ca.pem"), ca.ExportCertificatePem());
+            using (var server = global::Robot.TestSupport.TlsTestBroker.CreateServerCertificate(ca, ["127.0.0.1"], now)) global::Robot.TestSupport.TlsTestBroker.WritePem(server, F("broker.pem"), F("broker.key"));
+            foreach (var (file, name, by) in new[] { ("fleet", "fleet-cert", ca), ("stranger", "nobody", ca), ("forged", "fleet-cert", otherCa) })
+            {
+                using var client = global::Robot.TestSupport.TlsTestBroker.CreateClientCertificate(by, name, now);
+                global::Robot.TestSupport.TlsTestBroker.WritePem(client, F(file + ".pem"), F(file + ".key"));
+            }
+            await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions
+            {
+                Port = 0, CertificateFile = F("broker.pem"), CertificateKeyFile = F("broker.key"), ClientCertificateAuthorityFile = F("ca.pem"),
+            });
+            broker.Accounts.Issue("fleet-cert", ClientRole.Fleet, Serial);
+            var officerSecret = broker.Accounts.Issue("officer-pw", ClientRole.Officer, Serial);
+
+            MqttLink Link(string id, string? certificate, string? user = null, string? password = null)
+            {
+                var link = new MqttLink(new MqttLinkOptions
+                {
+                    BrokerUri = broker.Uri, ClientId = id, CaCertificateFile = F("ca.pem"), Username = user, Password = password,
+                    ClientCertificateFile = certificate is null ? null : F(certificate + ".pem"), ClientCertificateKeyFile = certificate is null ? null : F(certificate + ".key"),
+                    ConnectTimeout = TimeSpan.FromSeconds(3),
+                }, TimeProvider.System);
+                _links.Add(link);
+                return link;
+            }
+            async Task<bool> Connects(MqttLink link)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+                try { await link.StartAsync(timeout.Token); return link.IsConnected; }
+                catch (Exception ex) when (ex is OperationCanceledException or MqttLinkException) { await link.AbortAsync(); return false; }
+            }
+
+            // The certificate alone signs the fleet manager in, with the fleet's rights and no more.
+            var fleet = Link("fleet-1", "fleet");
+            Assert.True(await Connects(fleet));
+            Assert.True(await fleet.PublishAsync(Json(Vda(MessageKind.Order), "{}")));
+            Assert.False(await fleet.PublishAsync(Json(Vda(MessageKind.State), "{}")));
+            // A good certificate naming no account, and a certificate with the right name from another CA, are refused.
+            Assert.False(await Connects(Link("stranger-1", "stranger")));
+            Assert.False(await Connects(Link("forged-1", "forged")));
+            // A certificate does not let its holder claim another account's name.
+            Assert.False(await Connects(Link("fleet-2", "fleet", "officer-pw", officerSecret)));
+            // Passwords still work over the same TLS listener, without a certificate.
+            Assert.True(await Connects(Link("officer-1", null, "officer-pw", officerSecret)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static CommandRequest Command(string name) => new()
     {
         CommandId = Guid.NewGuid().ToString("N"),

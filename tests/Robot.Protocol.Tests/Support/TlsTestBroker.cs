@@ -67,7 +67,7 @@ public sealed class TlsTestBroker : IAsyncDisposable
         _server.Dispose();
     }
 
-    private static X509Certificate2 CreateAuthority(string subject, DateTimeOffset now)
+    internal static X509Certificate2 CreateAuthority(string subject, DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -77,7 +77,7 @@ public sealed class TlsTestBroker : IAsyncDisposable
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
-    private static X509Certificate2 CreateServerCertificate(X509Certificate2 authority, string[] names, DateTimeOffset now)
+    internal static X509Certificate2 CreateServerCertificate(X509Certificate2 authority, string[] names, DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + names[0], key, HashAlgorithmName.SHA256);
@@ -94,5 +94,25 @@ public sealed class TlsTestBroker : IAsyncDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, true, false));
         using var signed = request.Create(authority, now.AddDays(-1), now.AddDays(29), RandomNumberGenerator.GetBytes(8));
         return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>A client certificate (client authentication) for <paramref name="commonName"/>, signed by <paramref name="authority"/>.</summary>
+    internal static X509Certificate2 CreateClientCertificate(X509Certificate2 authority, string commonName, DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)); // client authentication
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, true, false));
+        using var signed = request.Create(authority, now.AddDays(-1), now.AddDays(29), RandomNumberGenerator.GetBytes(8));
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Writes a certificate and its private key as PEM files.</summary>
+    internal static void WritePem(X509Certificate2 certificate, string certificateFile, string keyFile)
+    {
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+        File.WriteAllText(keyFile, certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
     }
 }
