@@ -246,8 +246,10 @@ public static class EstopBench
                     links.Add(await ConnectAsync(uri, name, account, robot.IssueAccount(account, role), ct).ConfigureAwait(false));
                 }
                 await links[2].SubscribeAsync(TopicScheme.For(Manufacturer, Serial, MessageKind.Command), 1, ct).ConfigureAwait(false);
-                for (var i = 0; i < 500 && !robot.Link.IsConnected; i++) await Task.Delay(20, ct).ConfigureAwait(false);
-                if (!robot.Link.IsConnected) throw new TimeoutException("the robot did not connect to the broker");
+                // Both of the robot's connections, as the robot has heard of them (commands arrive on the control one).
+                var bridge = robot.Host.Services.GetRequiredService<ProtocolBridge>();
+                for (var i = 0; i < 500 && !bridge.Linked; i++) await Task.Delay(20, ct).ConfigureAwait(false);
+                if (!bridge.Linked) throw new TimeoutException("the robot did not connect to the broker");
                 return new Rig(robot, links[0], links[1], links[2]);
             }
             catch

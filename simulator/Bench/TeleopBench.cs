@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -44,6 +45,9 @@ public static class TeleopBench
         options.Config["Telemetry:RateHz"] = "50";
         options.Config["Safety:TeleopMaxTtl"] = "00:00:01";
         options.Config["Safety:MaxLinearSpeedMps"] = "3";
+        // Samples one after another as fast as they are answered (thousands a second, where an officer
+        // sends 20): the embedded broker's per-connection limit would cut them, so it is lifted here.
+        options.Config["Broker:MaxPublishesPerSecond"] = "100000";
         await using var robot = await SimulatedRobot.StartAsync(options, ct).ConfigureAwait(false);
         // On the embedded broker the bench signs in as an officer; an outside test broker lets it in as is.
         var secret = embedded ? robot.IssueAccount("bench", global::Robot.Protocol.Broker.ClientRole.Officer) : null;
@@ -53,7 +57,9 @@ public static class TeleopBench
             connectTimeout.CancelAfter(TimeSpan.FromSeconds(10));
             await client.StartAsync(connectTimeout.Token).ConfigureAwait(false);
         }
-        await WaitUntilAsync(() => robot.Link.IsConnected, ct).ConfigureAwait(false);
+        // Both of the robot's connections, as the robot has heard of them (teleop arrives on the control one).
+        var bridge = robot.Host.Services.GetRequiredService<global::Robot.Host.Link.ProtocolBridge>();
+        await WaitUntilAsync(() => bridge.Linked, ct).ConfigureAwait(false);
 
         Console.WriteLine($"broker: {(embedded ? "embedded MQTTnet" : uri.ToString())}; {count} teleop commands, one in flight at a time");
         var topic = TopicScheme.Extension(options.SerialNumber, MessageKind.Teleop);

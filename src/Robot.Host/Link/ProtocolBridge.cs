@@ -216,16 +216,27 @@ public sealed class ProtocolBridge : BackgroundService
     // From the links' own events: the client's IsConnected may still say true while its disconnect is being reported.
     private bool _mainUp, _controlUp;
 
+    /// <summary>Both connections are up, as their events have told (what the robot's link state follows).</summary>
+    public bool Linked => Volatile.Read(ref _mainUp) && Volatile.Read(ref _controlUp);
+
+    private readonly Lock _linkGate = new();
+
     private void LinkChanged()
     {
-        var up = Volatile.Read(ref _mainUp) && Volatile.Read(ref _controlUp);
-        _robot.SetBrokerLink(up);
-        if (!up)
+        // The two links report on their own threads: reading both and telling the robot happen under
+        // one lock, so a stale "down" computed before the other link came up cannot be applied last.
+        lock (_linkGate)
         {
-            Interlocked.Exchange(ref _announced, 0);
-            return;
+            var up = Volatile.Read(ref _mainUp) && Volatile.Read(ref _controlUp);
+            _robot.SetBrokerLink(up);
+            if (!up)
+            {
+                _announced = 0;
+                return;
+            }
+            if (_announced == 1) return;
+            _announced = 1;
         }
-        if (Interlocked.Exchange(ref _announced, 1) == 1) return;
         // Fire and forget from the link's thread: announce ourselves, then the loop publishes state.
         _ = Task.Run(async () =>
         {

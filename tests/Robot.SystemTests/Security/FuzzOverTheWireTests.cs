@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -41,8 +42,10 @@ public sealed class FuzzOverTheWireTests
             BrokerUri = options.BrokerUri, ClientId = "fuzzer", Username = "fuzzer", Password = robot.IssueAccount("fuzzer", ClientRole.Officer),
         }, TimeProvider.System);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20))) await fuzzer.StartAsync(timeout.Token);
-        for (var i = 0; i < 500 && !robot.Link.IsConnected; i++) await Task.Delay(20);
-        Assert.True(robot.Link.IsConnected);
+        // Both of the robot's connections up (the fuzz goes to the control one, which must have subscribed).
+        var bridge = robot.Host.Services.GetRequiredService<Robot.Host.Link.ProtocolBridge>();
+        for (var i = 0; i < 500 && !bridge.Linked; i++) await Task.Delay(20);
+        Assert.True(bridge.Linked);
 
         var topics = new[]
         {
