@@ -136,4 +136,55 @@ public sealed class ShippedMosquittoAclTests : IAsyncLifetime
         await AssertNotDelivered(robot, robot, watcher, Json(TopicScheme.Vda("PortCustoms", "RIR-002", MessageKind.Connection), "{}", retain: true));
         await AssertNotDelivered(robot, robot, watcher, Json(TopicScheme.Vda("PortCustoms", Serial, MessageKind.Order), "{}"));
     }
+
+    [Fact]
+    public async Task The_shipped_mosquitto_conf_speaks_only_TLS_and_signs_in_by_password()
+    {
+        // The shipped file as it is, but for where its files live, the port, and logging to stderr.
+        var repo = AppContext.BaseDirectory;
+        while (repo is not null && !File.Exists(Path.Combine(repo, "Robot.sln"))) repo = Path.GetDirectoryName(repo);
+        var shipped = File.ReadAllText(Path.Combine(repo!, "deploy", "mosquitto", "mosquitto.conf"));
+        var certs = Directory.CreateDirectory(Path.Combine(_dir, "certs")).FullName;
+        var now = DateTimeOffset.UtcNow;
+        using (var ca = global::Robot.TestSupport.TlsTestBroker.CreateAuthority("CN=Port CA", now))
+        using (var server = global::Robot.TestSupport.TlsTestBroker.CreateServerCertificate(ca, ["127.0.0.1"], now))
+        {
+            File.WriteAllText(Path.Combine(certs, "port-ca.crt"), ca.ExportCertificatePem());
+            global::Robot.TestSupport.TlsTestBroker.WritePem(server, Path.Combine(certs, "broker.crt"), Path.Combine(certs, "broker.key"));
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(certs, (UnixFileMode)0b111_101_101);
+            foreach (var f in Directory.GetFiles(certs)) File.SetUnixFileMode(f, (UnixFileMode)0b110_100_100);
+        }
+        using var tls = new MosquittoBroker(wholeConfig: port => shipped
+            .Replace("/etc/mosquitto/robot/", _dir + "/", StringComparison.Ordinal)
+            .Replace("listener 8883", $"listener {port} 127.0.0.1", StringComparison.Ordinal)
+            .Replace("persistence true", "persistence false", StringComparison.Ordinal)
+            .Replace("log_dest syslog", "log_dest stderr", StringComparison.Ordinal));
+        Assert.Contains("max_packet_size 262144", shipped, StringComparison.Ordinal);
+
+        // Over TLS, trusting the port CA, with a password: in.
+        var secure = new MqttLink(new MqttLinkOptions
+        {
+            BrokerUri = new Uri($"mqtts://127.0.0.1:{tls.Port}"), ClientId = "officer-tls", Username = "officer-1", Password = _passwords["officer-1"],
+            CaCertificateFile = Path.Combine(certs, "port-ca.crt"), ConnectTimeout = TimeSpan.FromSeconds(5),
+        }, TimeProvider.System);
+        _links.Add(secure);
+        using (var timeout = new CancellationTokenSource(Patience)) await secure.StartAsync(timeout.Token);
+        Assert.True(secure.IsConnected);
+        // In clear on the same port, or over TLS without an account: out.
+        foreach (var (uri, user) in new[] { ($"mqtt://127.0.0.1:{tls.Port}", "officer-1"), ($"mqtts://127.0.0.1:{tls.Port}", (string?)null) })
+        {
+            var refused = new MqttLink(new MqttLinkOptions
+            {
+                BrokerUri = new Uri(uri), ClientId = "refused-" + (user ?? "anon"), Username = user, Password = user is null ? null : _passwords[user],
+                CaCertificateFile = uri.StartsWith("mqtts", StringComparison.Ordinal) ? Path.Combine(certs, "port-ca.crt") : null, ConnectTimeout = TimeSpan.FromSeconds(2),
+            }, TimeProvider.System);
+            _links.Add(refused);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+            await Assert.ThrowsAnyAsync<Exception>(() => refused.StartAsync(timeout.Token));
+            Assert.False(refused.IsConnected);
+        }
+    }
 }

@@ -15,14 +15,15 @@ public sealed class MosquittoBroker : IDisposable
     private readonly string _dir;
 
     /// <param name="security">Configuration lines in place of "allow_anonymous true" (a password file, an ACL file).</param>
-    public MosquittoBroker(int? port = null, string? security = null)
+    /// <param name="wholeConfig">A whole configuration of the caller's (its listener on <see cref="Port"/>) in place of this class's.</param>
+    public MosquittoBroker(int? port = null, string? security = null, Func<int, string>? wholeConfig = null)
     {
         Executable = Find() ?? throw new InvalidOperationException(
             "Mosquitto is not installed (no 'mosquitto' in PATH or /usr/sbin). Install it with: apt-get install -y mosquitto " +
             "(the README's test command does this).");
         Port = port ?? EmbeddedBroker.FreePort(IPAddress.Loopback);
         _dir = Directory.CreateTempSubdirectory("robot-mosquitto-").FullName;
-        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
+        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), wholeConfig?.Invoke(Port) ??
             $"per_listener_settings false\nlistener {Port} 127.0.0.1\n{security ?? "allow_anonymous true"}\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\n");
         Start();
     }
