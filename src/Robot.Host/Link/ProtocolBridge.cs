@@ -266,7 +266,6 @@ public sealed class ProtocolBridge : BackgroundService
         return Task.CompletedTask;
     }
 
-    private static ReadOnlySpan<byte> EmergencyStopName => "\"emergencyStop\""u8;
 
     /// <summary>
     /// The e-stop's own path: a cheap look for its name (no other command carries it), then a full
@@ -275,7 +274,7 @@ public sealed class ProtocolBridge : BackgroundService
     /// </summary>
     private bool TryEmergencyStop(LinkMessage message, long seq)
     {
-        if (message.Payload.Span.IndexOf(EmergencyStopName) < 0) return false;
+        if (!CommandNames.MayBeEmergencyStop(message.Payload.Span)) return false;
         var result = ProtocolCodec.Decode(message.Topic, message.Payload.Span, _telemetry.MaxPayloadBytes);
         if (result.Message is not CommandRequest { Command: CommandNames.EmergencyStop } request) return false;
         // Before the latch, so a reset queued ahead of this stop is seen as older than it.

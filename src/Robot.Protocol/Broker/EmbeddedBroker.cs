@@ -29,6 +29,8 @@ public sealed class EmbeddedBrokerOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>Per-connection publish rate (token bucket, burst twice the rate). An e-stop is never counted or dropped.</summary>
     public int MaxPublishesPerSecond { get; set; } = 200;
+    /// <summary>The clock of the publish rate limit (a network rate, so real time unless a test gives one).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
     /// <summary>Largest payload the broker forwards.</summary>
     public int MaxPayloadBytes { get; set; } = Robot.Protocol.Codec.ProtocolCodec.DefaultMaxPayloadBytes;
 
@@ -244,7 +246,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 return;
             }
             e.SessionItems[AccountKey] = account;
-            e.SessionItems[BucketKey] = new PublishBucket(options.MaxPublishesPerSecond);
+            e.SessionItems[BucketKey] = new PublishBucket(options.MaxPublishesPerSecond, options.Time);
             e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.Success;
         };
         // Every publish passes here, wills too (MQTTnet dispatches a will with its client's session
@@ -259,7 +261,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 ? $"payload of {message.Payload.Length} bytes is over {options.MaxPayloadBytes}"
                 : TopicPolicy.RefusePublish(account, message.Topic, message.Retain)
                   ?? (account?.Role == ClientRole.Archive ? TopicPolicy.RefuseArchiveCommand(account, message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload)) : null);
-            if (why is null && !IsEmergencyStop(message) && !((PublishBucket)e.SessionItems[BucketKey]!).TryTake(Environment.TickCount64))
+            if (why is null && !IsEmergencyStop(message) && !((PublishBucket)e.SessionItems[BucketKey]!).TryTake())
                 why = $"more than {options.MaxPublishesPerSecond} publishes per second";
             if (why is not null)
             {
@@ -280,9 +282,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// <summary>An e-stop is never rate limited: a cheap look for the command name in a command payload.</summary>
     private static bool IsEmergencyStop(MQTTnet.MqttApplicationMessage message) =>
         message.Topic.EndsWith("/commands", StringComparison.Ordinal) && message.Payload.Length < 4096
-        && (message.Payload.IsSingleSegment ? message.Payload.FirstSpan : System.Buffers.BuffersExtensions.ToArray(message.Payload)).IndexOf(EmergencyStopName) >= 0;
+        && Extensions.CommandNames.MayBeEmergencyStop(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : System.Buffers.BuffersExtensions.ToArray(message.Payload));
 
-    private static readonly byte[] EmergencyStopName = System.Text.Encoding.UTF8.GetBytes("\"" + Extensions.CommandNames.EmergencyStop + "\"");
 
     private void Refuse(string what, string? clientId, string why)
     {
@@ -293,23 +294,25 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     }
 
     /// <summary>Token bucket per connection: the rate per second, a burst of twice that.</summary>
-    private sealed class PublishBucket(int perSecond)
+    private sealed class PublishBucket(int perSecond, TimeProvider time)
     {
         private double _tokens = 2.0 * perSecond;
-        private long _lastMs = Environment.TickCount64;
+        private long _last = time.GetTimestamp();
 
-        public bool TryTake(long nowMs)
+        public bool TryTake()
         {
             lock (this)
             {
-                _tokens = Math.Min(2.0 * perSecond, _tokens + (nowMs - _lastMs) * perSecond / 1000.0);
-                _lastMs = nowMs;
+                var now = time.GetTimestamp();
+                _tokens = Math.Min(2.0 * perSecond, _tokens + time.GetElapsedTime(_last, now).TotalSeconds * perSecond);
+                _last = now;
                 if (_tokens < 1) return false;
                 _tokens -= 1;
                 return true;
             }
         }
     }
+
 
     /// <summary>Drop one client's connection without a DISCONNECT from it (the will is published).</summary>
     public Task DropClientAsync(string clientId) =>

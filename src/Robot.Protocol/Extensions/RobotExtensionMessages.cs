@@ -139,6 +139,13 @@ public static class CommandNames
     public const string SurveyProgress = "surveyProgress";
 
     public static readonly IReadOnlyList<string> All = [EmergencyStop, ResetEmergencyStop, Status, LiftTo, ListReports, GetReport, SilenceAlarm, SurveyProgress];
+
+    /// <summary>
+    /// A cheap look for the e-stop's quoted name in a command payload, before any decoding: the robot's
+    /// intake and the embedded broker use it to give an e-stop its own path (no other command carries
+    /// the name; "resetEmergencyStop" does not contain it with its quotes). A match is decoded before use.
+    /// </summary>
+    public static bool MayBeEmergencyStop(ReadOnlySpan<byte> payload) => payload.IndexOf("\"emergencyStop\""u8) >= 0;
 }
 
 /// <summary>The robot's status snapshot, answered to the status command.</summary>
